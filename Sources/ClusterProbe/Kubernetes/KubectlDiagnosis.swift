@@ -1,0 +1,33 @@
+/// Turns kubectl's error text into the one line a user can act on.
+public enum KubectlDiagnosis {
+    public static func describe(_ error: CommandError) -> String {
+        guard case .failed(let tool, _, let message) = error, tool == "kubectl" else { return error.description }
+        return explain(message)
+    }
+
+    public static func explain(_ message: String) -> String {
+        let m = message.lowercased()
+        if m.contains("connection refused") { return "cluster unreachable: connection refused" }
+        if m.contains("no route to host") { return "cluster unreachable: no route to host" }
+        if m.contains("no such host") { return "cluster unreachable: unknown host" }
+        if m.contains("i/o timeout") || m.contains("client.timeout") || m.contains("deadline exceeded")
+            || m.contains("tls handshake timeout") || m.contains("request timed out") {
+            return "cluster unreachable: timed out"
+        }
+        if m.contains("x509") || m.contains("certificate") { return "cluster TLS not trusted: \(short(message))" }
+        if m.contains("unauthorized") || m.contains("must be logged in") { return "cluster refused the credentials (Unauthorized)" }
+        if m.contains("current-context") || m.contains("no configuration has been provided") {
+            return "no kubeconfig: run `vagrant up` or pass --kubeconfig"
+        }
+        if m.contains("context") && m.contains("does not exist") { return short(message) }
+        return "kubectl: \(short(message))"
+    }
+
+    static func short(_ message: String) -> String {
+        var text = TextSanitizer.firstLine(message)
+        for prefix in ["error: ", "Error from server: ", "Error: "] where text.hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+        }
+        return text.count > 160 ? String(text.prefix(159)) + "…" : text
+    }
+}

@@ -1,0 +1,233 @@
+/// Keeps an `EnvironmentModel` current. Each source has its own loop: never two runs of the same
+/// probe at once, a failure backs off, and `stop()` cancels everything (children included).
+/// Long-lived `kubectl --watch` and `logs -f` streams replace respawning kubectl every refresh.
+public final class Poller: Sendable {
+    public let probes: Probes
+    public let model: EnvironmentModel
+    private let tasks = TaskBag()
+    private let wakeups = Wakeups()
+
+    public init(probes: Probes, model: EnvironmentModel) {
+        self.probes = probes
+        self.model = model
+    }
+
+    var config: ProbeConfig { probes.config }
+    var runner: any CommandRunning { probes.runner }
+
+    public func start() {
+        if config.projectDir != nil { tasks.add(Task { await vmLoop() }) }
+        tasks.add(Task { await contextLoop() })
+        tasks.add(Task { await podLoop() })
+        tasks.add(Task { await appLoop() })
+        tasks.add(Task { await volumeLoop() })
+        tasks.add(Task { await logLoop() })
+    }
+
+    public func stop() { tasks.cancelAll() }
+
+    /// Ask a source again now (after an action changed the world).
+    public func refresh(_ source: Wakeups.Source) { wakeups.wake(source) }
+
+    // MARK: - Loops
+
+    func vmLoop() async {
+        var backoff = Backoff(ceiling: config.intervals.maxBackoff)
+        while !Task.isCancelled {
+            let result = await probes.vm()
+            let delay: Duration
+            switch result {
+            case .success: backoff.reset(); delay = config.intervals.vm
+            case .failure: delay = max(config.intervals.vm, backoff.fail())
+            }
+            model.update { $0.vm.apply(result, at: Timestamp.now()); $0.vm.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds) }
+            await wakeups.sleep(delay, or: .vm)
+        }
+    }
+
+    func contextLoop() async {
+        while !Task.isCancelled {
+            let context = await probes.kubeContext()
+            model.update { $0.kubeContext = context }
+            await wakeups.sleep(.seconds(60), or: .context)
+        }
+    }
+
+    func podLoop() async {
+        var backoff = Backoff(ceiling: config.intervals.maxBackoff)
+        while !Task.isCancelled {
+            // A one-shot list first: it tells an empty namespace from a stream that has not spoken yet.
+            switch await probes.pods() {
+            case .failure(let error):
+                let delay = backoff.fail()
+                model.update {
+                    $0.pods.fail(KubectlDiagnosis.describe(error), at: Timestamp.now())
+                    $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
+                }
+                await wakeups.sleep(delay, or: .pods)
+                continue
+            case .success(let pods):
+                backoff.reset()
+                model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
+            }
+            let end = await watchPods()
+            guard !Task.isCancelled else { return }
+            let delay = backoff.fail()
+            let reason: String
+            switch end {
+            case .success(let info) where !info.message.isEmpty: reason = KubectlDiagnosis.explain(info.message)
+            case .success(let info): reason = "pod watch ended (exit \(info.exitCode))"
+            case .failure(let error): reason = KubectlDiagnosis.describe(error)
+            }
+            model.update {
+                $0.pods.fail(reason, at: Timestamp.now())
+                $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
+            }
+            await wakeups.sleep(delay, or: .pods)
+        }
+    }
+
+    private func watchPods() async -> Result<StreamEnd, CommandError> {
+        let table = Locked(PodTable((model.snapshot().pods.value) ?? []))
+        let splitter = Locked(JSONObjectSplitter())
+        let model = self.model
+        return await runner.stream(config.target.watchPods(), mergeStderr: false) { line in
+            // Lines arrive sanitized; JSON structure survives that (control characters only occur escaped).
+            var objects: [[UInt8]] = []
+            splitter.with { $0.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } }
+            for object in objects {
+                guard let event = try? KubeJSON.decode(PodWatchEvent.self, from: object) else { continue }
+                let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }
+                model.update { $0.pods.succeed(pods, at: Timestamp.now()) }
+            }
+        }
+    }
+
+    func appLoop() async {
+        while !Task.isCancelled {
+            let previous = model.snapshot().app.value
+            var health = await probes.app()
+            let now = Timestamp.now()
+            if let previous, previous.firstLine != nil, health.firstLine != nil, previous.firstLine != health.firstLine {
+                health.bodyChangedAt = now
+            } else {
+                health.bodyChangedAt = previous?.bodyChangedAt
+            }
+            let changed = previous?.firstLine != nil && previous?.firstLine != health.firstLine && health.firstLine != nil
+            model.update { snap in
+                if let error = health.error {
+                    snap.app.value = health
+                    snap.app.fail(error, at: now)
+                } else {
+                    snap.app.succeed(health, at: now)
+                }
+                snap.app.nextAttemptAt = now + Int(self.config.intervals.app.components.seconds)
+                if changed, var change = snap.codeChange, change.liveAfterMs == nil {
+                    change.liveAfterMs = max(0, Clock.wallMs() - change.savedAtMs)
+                    change.signal = "response changed"
+                    snap.codeChange = change
+                }
+            }
+            // While a saved edit is not yet visible, look often so the figure is precise.
+            let pending = model.snapshot().codeChange.map { $0.liveAfterMs == nil && Clock.wallMs() - $0.savedAtMs < 15_000 } ?? false
+            await wakeups.sleep(pending ? .milliseconds(100) : config.intervals.app, or: .app)
+        }
+    }
+
+    func volumeLoop() async {
+        var backoff = Backoff(ceiling: config.intervals.maxBackoff)
+        var claim: VolumeUsage?
+        var rounds = 0
+        while !Task.isCancelled {
+            let mysql = model.snapshot().mysqlPod
+            let running = mysql.flatMap { $0.phase == "Running" && $0.readyContainers > 0 ? $0.name : nil }
+            // The claim's size rarely changes: ask for it every 4th round only.
+            if rounds % 4 == 0 { claim = nil }
+            let result = await probes.volume(mysqlPod: running, claim: claim)
+            if case .success(let usage) = result {
+                claim = VolumeUsage(claim: usage.claim, storageClass: usage.storageClass, phase: usage.phase, capacityBytes: usage.capacityBytes)
+                rounds += 1
+                backoff.reset()
+            }
+            let delay: Duration
+            switch result {
+            case .success: delay = config.intervals.volume
+            case .failure: delay = max(backoff.fail(), .seconds(5))
+            }
+            model.update {
+                $0.volume.apply(result, at: Timestamp.now(), describe: KubectlDiagnosis.describe)
+                $0.volume.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
+            }
+            await wakeups.sleep(delay, or: .volume)
+        }
+    }
+
+    /// Follows the chosen component's current pod. When the stream ends (pod replaced, connection
+    /// lost) it says so in the log, waits with backoff, and reattaches to whatever pod is current.
+    func logLoop() async {
+        var backoff = Backoff(base: .milliseconds(500), ceiling: .seconds(15))
+        var previousFetched: Set<String> = []
+        while !Task.isCancelled {
+            let component = model.followed
+            let snap = model.snapshot()
+            guard let pod = snap.pod(for: component), pod.phase == "Running" || pod.restarts > 0 else {
+                model.update { $0.logs.fail("waiting for a running \(component) pod", at: Timestamp.now()) }
+                await wakeups.sleep(.seconds(1), or: .logs)
+                continue
+            }
+            let source: LogSource = component == "mysql" ? .mysql : .app
+            // After a crash the current container may be empty: show why the last one died.
+            if pod.restarts > 0, !previousFetched.contains("\(pod.name)#\(pod.restarts)") {
+                previousFetched.insert("\(pod.name)#\(pod.restarts)")
+                let command = config.target.previousLogs(pod: pod.name, container: component, tail: 50)
+                if case .success(let output) = await runner.run(command), output.exitCode == 0, !output.stdout.isEmpty {
+                    var lines = ["── previous container of \(pod.name) (restart \(pod.restarts)) ──"]
+                    var splitter = LineSplitter()
+                    splitter.feed(output.stdout) { lines.append($0) }
+                    splitter.finish { lines.append($0) }
+                    model.appendLog(source, lines + ["── end of previous container ──"])
+                }
+            }
+            model.appendLog(source, ["── following \(pod.name) -c \(component) ──"])
+            model.update { $0.logs.succeed(LogStreamInfo(pod: pod.name, container: component), at: Timestamp.now()) }
+            let model = self.model
+            let batcher = LogBatcher { lines in model.appendLog(source, lines) }
+            let end = await withTaskGroup(of: Result<StreamEnd, CommandError>?.self) { group in
+                group.addTask {
+                    await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),
+                                             mergeStderr: false) { batcher.add($0) }
+                }
+                // Reattach when the user picks another log or a newer pod takes over.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        let now = self.model.snapshot()
+                        if self.model.followed != component { return nil }
+                        if let current = now.pod(for: component), current.name != pod.name, current.readyContainers > 0 { return nil }
+                    }
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            batcher.flush()
+            guard !Task.isCancelled else { return }
+            guard let end else {
+                backoff.reset()
+                model.appendLog(source, ["── switched away from \(pod.name) ──"])
+                continue
+            }
+            let delay = backoff.fail()
+            let why: String
+            switch end {
+            case .success(let info) where !info.message.isEmpty: why = KubectlDiagnosis.explain(info.message)
+            case .success(let info): why = "exit \(info.exitCode)"
+            case .failure(let error): why = KubectlDiagnosis.describe(error)
+            }
+            model.appendLog(source, ["── log stream of \(pod.name) ended: \(why); reattaching in \(DurationFormat.short(delay)) ──"])
+            model.update { $0.logs.fail("log stream ended: \(why)", at: Timestamp.now()) }
+            await wakeups.sleep(delay, or: .logs)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// One-shot questions to each source. The poller asks them on a schedule; `devtui status` once.
+public struct Probes: Sendable {
+    public let config: ProbeConfig
+    public let runner: any CommandRunning
+    public let http: HTTPProbe
+
+    public init(config: ProbeConfig, runner: any CommandRunning) {
+        self.config = config
+        self.runner = runner
+        self.http = HTTPProbe(timeoutMs: config.appTimeoutMs)
+    }
+
+    public var vagrantStatusCommand: Command? {
+        guard let dir = config.projectDir else { return nil }
+        // Vagrant needs 1-3 s just to start; 20 s covers a busy laptop.
+        return Command("vagrant", ["status", "--machine-readable"], workingDirectory: dir, timeout: .seconds(20))
+    }
+
+    public func vm() async -> Result<VMStatus, CommandError> {
+        guard let command = vagrantStatusCommand else {
+            return .failure(.malformedOutput(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
+        }
+        switch await runner.run(command) {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let output):
+            do {
+                return .success(try VagrantStatusParser.parse(output.stdoutText, machine: config.machine))
+            } catch {
+                if output.exitCode != 0 {
+                    return .failure(.failed(tool: "vagrant", exitCode: output.exitCode,
+                                            message: TextSanitizer.firstLine(output.stderrText)))
+                }
+                return .failure(error)
+            }
+        }
+    }
+
+    public func pods() async -> Result<[PodSummary], CommandError> {
+        await runner.runChecked(config.target.getPods()).flatMap { output in
+            Result { () throws(CommandError) -> [PodSummary] in
+                try KubeJSON.decode(PodList.self, from: output.stdout).items.map(PodSummary.init).sorted { $0.name < $1.name }
+            }
+        }
+    }
+
+    public func claim(_ name: String = "mysql-data") async -> Result<VolumeUsage, CommandError> {
+        await runner.runChecked(config.target.getClaim(name)).flatMap { output in
+            Result { () throws(CommandError) -> VolumeUsage in try KubeJSON.decode(ClaimResource.self, from: output.stdout).usage() }
+        }
+    }
+
+    public func diskUsage(pod: String) async -> Result<DiskUsageParser.Figures, CommandError> {
+        let command = config.target.diskUsage(pod: pod, container: "mysql", path: "/var/lib/mysql")
+        return await runner.runChecked(command, outputLimit: 65536).flatMap { output in
+            Result { () throws(CommandError) -> DiskUsageParser.Figures in try DiskUsageParser.parse(output.stdoutText) }
+        }
+    }
+
+    /// Claim size and the data's real use, merged; a failing `du` still leaves the claim.
+    public func volume(mysqlPod: String?, claim cached: VolumeUsage? = nil) async -> Result<VolumeUsage, CommandError> {
+        var usage: VolumeUsage
+        if let cached {
+            usage = cached
+        } else {
+            switch await claim() {
+            case .success(let value): usage = value
+            case .failure(let error): return .failure(error)
+            }
+        }
+        guard let mysqlPod else { return .success(usage) }
+        switch await diskUsage(pod: mysqlPod) {
+        case .success(let figures):
+            usage.usedBytes = figures.usedBytes
+            usage.filesystemSizeBytes = figures.filesystemSizeBytes
+            usage.filesystemUsedBytes = figures.filesystemUsedBytes
+            return .success(usage)
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    public func app(previousBody: String? = nil) async -> AppHealth {
+        switch await http.get(config.appURL) {
+        case .success(let answer):
+            let line = TextSanitizer.firstLine(String(decoding: answer.body, as: UTF8.self))
+            return AppHealth(url: config.appURL, statusCode: answer.statusCode, latencyMs: answer.latencyMs,
+                             firstLine: String(line.prefix(200)))
+        case .failure(let failure):
+            return AppHealth(url: config.appURL, error: failure.description)
+        }
+    }
+
+    public func kubeContext() async -> String? {
+        if let context = config.target.context { return context }
+        guard case .success(let output) = await runner.run(config.target.currentContext()), output.exitCode == 0 else {
+            return nil
+        }
+        let name = TextSanitizer.firstLine(output.stdoutText)
+        return name.isEmpty ? nil : name
+    }
+
+    /// Everything at once, each source bounded by its own timeout: what `devtui status` prints.
+    public func snapshot(now: @Sendable () -> Int = { Timestamp.now() }) async -> EnvironmentSnapshot {
+        var snap = EnvironmentSnapshot(project: config.projectName, namespace: config.target.namespace,
+                                       usesVagrant: config.projectDir != nil, takenAt: now())
+        async let vmResult: Result<VMStatus, CommandError>? = config.projectDir == nil ? nil : vm()
+        async let podsResult = pods()
+        async let claimResult = claim()
+        async let appResult = app()
+        async let context = kubeContext()
+
+        if let result = await vmResult { snap.vm.apply(result, at: now()) }
+        let podResult = await podsResult
+        snap.pods.apply(podResult.mapError { $0 }, at: now(), describe: KubectlDiagnosis.describe)
+        snap.kubeContext = await context
+        let health = await appResult
+        if health.error != nil { snap.app.value = health; snap.app.fail(health.error!, at: now()) }
+        else { snap.app.succeed(health, at: now()) }
+
+        switch await claimResult {
+        case .success(let claim):
+            let volume = await volume(mysqlPod: snap.mysqlPod.flatMap { $0.health == .healthy ? $0.name : nil }, claim: claim)
+            if case .failure = volume { snap.volume.value = claim }
+            snap.volume.apply(volume, at: now(), describe: KubectlDiagnosis.describe)
+        case .failure(let error):
+            snap.volume.apply(Result<VolumeUsage, CommandError>.failure(error), at: now(), describe: KubectlDiagnosis.describe)
+        }
+        return snap
+    }
+}
+
+extension SourceState {
+    public mutating func apply(_ result: Result<Value, CommandError>, at now: Int,
+                               describe: (CommandError) -> String = { $0.description }) {
+        switch result {
+        case .success(let value): succeed(value, at: now)
+        case .failure(let error): fail(describe(error), at: now)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Synchronization
+
+/// Which log a pane shows.
+public enum LogSource: String, Sendable, CaseIterable, Codable {
+    case app, mysql, action
+
+    public var next: LogSource {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+}
+
+/// The one shared, thread-safe place where probes write and the UI reads (k9s' model layer).
+/// Readers get value copies; `version` tells them whether anything changed since they last looked.
+public final class EnvironmentModel: Sendable {
+    public struct State: Sendable {
+        public var snapshot: EnvironmentSnapshot
+        public var logs: [LogSource: LogBuffer]
+        /// The component the log stream follows (`app` or `mysql`).
+        public var followed: String = "app"
+        public var version: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    public init(snapshot: EnvironmentSnapshot, logCapacity: Int = 5000) {
+        var logs: [LogSource: LogBuffer] = [:]
+        for source in LogSource.allCases { logs[source] = LogBuffer(capacity: logCapacity) }
+        state = Mutex(State(snapshot: snapshot, logs: logs))
+    }
+
+    public var version: UInt64 { state.withLock { $0.version } }
+
+    /// A consistent copy of everything.
+    public func read() -> State { state.withLock { $0 } }
+
+    public func snapshot() -> EnvironmentSnapshot { state.withLock { $0.snapshot } }
+
+    public func update(_ change: (inout EnvironmentSnapshot) -> Void) {
+        state.withLock { s in
+            let before = s.snapshot
+            change(&s.snapshot)
+            if s.snapshot != before { s.version &+= 1 }
+        }
+    }
+
+    public func appendLog(_ source: LogSource, _ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        state.withLock { s in
+            for line in lines { s.logs[source]!.append(line) }
+            s.version &+= 1
+        }
+    }
+
+    public func clearLog(_ source: LogSource) {
+        state.withLock { s in
+            s.logs[source]!.removeAll()
+            s.version &+= 1
+        }
+    }
+
+    public var followed: String { state.withLock { $0.followed } }
+
+    public func setFollowed(_ component: String) {
+        state.withLock { s in
+            if s.followed != component {
+                s.followed = component
+                s.version &+= 1
+            }
+        }
+    }
+}

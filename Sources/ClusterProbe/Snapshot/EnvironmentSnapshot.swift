@@ -1,0 +1,74 @@
+/// Everything devtui knows about the environment at one instant: a value, safe to hand to a renderer.
+public struct EnvironmentSnapshot: Sendable, Equatable, Codable {
+    public var project: String
+    /// `context/namespace` as kubectl will use it.
+    public var kubeContext: String?
+    public var namespace: String
+    public var vm: SourceState<VMStatus>
+    public var pods: SourceState<[PodSummary]>
+    public var app: SourceState<AppHealth>
+    public var volume: SourceState<VolumeUsage>
+    /// The log stream's state: which pod it follows, and why it is not following.
+    public var logs: SourceState<LogStreamInfo>
+    /// Whether this environment is driven by Vagrant (a Vagrantfile was found).
+    public var usesVagrant: Bool
+    /// Last edit-to-live measurement, if any.
+    public var codeChange: CodeChangeInfo?
+    /// Time the snapshot was taken (seconds since 1970).
+    public var takenAt: Int
+
+    public init(project: String, kubeContext: String? = nil, namespace: String = "devenv", usesVagrant: Bool = true, takenAt: Int = 0) {
+        self.project = project
+        self.kubeContext = kubeContext
+        self.namespace = namespace
+        self.usesVagrant = usesVagrant
+        self.takenAt = takenAt
+        vm = SourceState()
+        pods = SourceState()
+        app = SourceState()
+        volume = SourceState()
+        logs = SourceState()
+    }
+
+    /// The pod running the app (the newest ready one if a rollout is in progress).
+    public var appPod: PodSummary? { pod(for: "app") }
+    public var mysqlPod: PodSummary? { pod(for: "mysql") }
+
+    public func pod(for component: String) -> PodSummary? {
+        let candidates = (pods.value ?? []).filter {
+            ($0.component == component || ($0.component == nil && $0.name.hasPrefix(component + "-")))
+                && $0.health != .terminating
+        }
+        return candidates.sorted { a, b in
+            if (a.readyContainers == a.totalContainers) != (b.readyContainers == b.totalContainers) {
+                return a.readyContainers == a.totalContainers
+            }
+            return (a.createdAt ?? 0) > (b.createdAt ?? 0)
+        }.first
+    }
+}
+
+public struct LogStreamInfo: Sendable, Equatable, Codable {
+    public var pod: String
+    public var container: String
+    public init(pod: String, container: String) {
+        self.pod = pod
+        self.container = container
+    }
+}
+
+/// A save in `app/` on the host and when the running app first showed it.
+public struct CodeChangeInfo: Sendable, Equatable, Codable {
+    public var file: String
+    public var savedAtMs: Int
+    /// Milliseconds from save to the first sign of the change (nil while waiting).
+    public var liveAfterMs: Int?
+    public var signal: String?
+
+    public init(file: String, savedAtMs: Int, liveAfterMs: Int? = nil, signal: String? = nil) {
+        self.file = file
+        self.savedAtMs = savedAtMs
+        self.liveAfterMs = liveAfterMs
+        self.signal = signal
+    }
+}

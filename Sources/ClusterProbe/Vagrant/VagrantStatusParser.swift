@@ -1,0 +1,66 @@
+/// Parses `vagrant status --machine-readable`: lines of `timestamp,target,type,data...`,
+/// where commas inside data arrive as `%!(VAGRANT_COMMA)` and newlines as `\n`.
+public enum VagrantStatusParser {
+    public struct Line: Equatable, Sendable {
+        public var target: String
+        public var type: String
+        public var data: [String]
+    }
+
+    public static func lines(_ text: String) -> [Line] {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap { raw in
+            let fields = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 3, Int(fields[0]) != nil else { return nil }
+            return Line(target: fields[1], type: fields[2], data: fields.dropFirst(3).map(unescape))
+        }
+    }
+
+    static func unescape(_ field: String) -> String {
+        field.replacingAll("%!(VAGRANT_COMMA)", with: ",").replacingAll("\\n", with: "\n").replacingAll("\\r", with: "")
+    }
+
+    /// The status of `machine` (or of the only machine when there is one).
+    public static func parse(_ text: String, machine preferred: String = "devenv") throws(CommandError) -> VMStatus {
+        let all = lines(text)
+        let targets = Set(all.map(\.target).filter { !$0.isEmpty })
+        guard !targets.isEmpty else {
+            if let error = all.first(where: { $0.type == "error-exit" }) {
+                throw .malformedOutput(tool: "vagrant", reason: TextSanitizer.firstLine(error.data.last ?? ""))
+            }
+            throw .malformedOutput(tool: "vagrant", reason: "no machine in `vagrant status` output")
+        }
+        let machine = targets.contains(preferred) ? preferred : targets.sorted()[0]
+        var state: String?
+        var human: String?
+        var provider: String?
+        for line in all where line.target == machine {
+            switch line.type {
+            case "state": state = line.data.first
+            case "state-human-short": human = line.data.first
+            case "provider-name": provider = line.data.first
+            case "metadata" where line.data.first == "provider": provider = provider ?? line.data.dropFirst().first
+            default: break
+            }
+        }
+        guard let state, !state.isEmpty else {
+            throw .malformedOutput(tool: "vagrant", reason: "no state for machine \(machine)")
+        }
+        return VMStatus(state: state, stateHuman: human ?? state.replacingAll("_", with: " "), provider: provider, machine: machine)
+    }
+}
+
+extension String {
+    /// Foundation-free replaceOccurrences.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var out = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            out += rest[..<range.lowerBound]
+            out += replacement
+            rest = rest[range.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
