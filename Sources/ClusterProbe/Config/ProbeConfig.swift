@@ -43,7 +43,8 @@ public struct ProbeConfig: Sendable, Equatable {
     /// Resolves the defaults the way a user expects:
     /// - project folder: `--project-dir`, else the nearest ancestor of the working folder with a Vagrantfile;
     /// - kubeconfig: `--kubeconfig`; else with `--context`, kubectl's own default (any cluster);
-    ///   else the project's `.devenv/kubeconfig` when it exists; else kubectl's default.
+    ///   else, in a Vagrant project, its `.devenv/kubeconfig` (even before `vagrant up` writes it,
+    ///   so the dashboard picks the cluster up as soon as provisioning finishes); else kubectl's default.
     public static func resolve(
         workingDirectory: String = currentDirectory(),
         projectDir: String? = nil,
@@ -55,8 +56,7 @@ public struct ProbeConfig: Sendable, Equatable {
         let project = projectDir.map { absolute($0, from: workingDirectory) } ?? findProject(from: workingDirectory)
         var config = kubeconfig.map { absolute($0, from: workingDirectory) }
         if config == nil, context == nil, let project {
-            let generated = project + "/" + generatedKubeconfig
-            if access(generated, R_OK) == 0 { config = generated }
+            config = project + "/" + generatedKubeconfig
         }
         return ProbeConfig(
             projectDir: project,

@@ -7,6 +7,9 @@ public enum KubectlDiagnosis {
 
     public static func explain(_ message: String) -> String {
         let m = message.lowercased()
+        if m.contains(".devenv/kubeconfig"), m.contains("no such file") {
+            return "no kubeconfig yet (.devenv/kubeconfig): press u to provision"
+        }
         if m.contains("connection refused") { return "cluster unreachable: connection refused" }
         if m.contains("no route to host") { return "cluster unreachable: no route to host" }
         if m.contains("no such host") { return "cluster unreachable: unknown host" }

@@ -22,6 +22,9 @@ public final class Poller: Sendable {
         tasks.add(Task { await appLoop() })
         tasks.add(Task { await volumeLoop() })
         tasks.add(Task { await logLoop() })
+        if let dir = config.projectDir {
+            tasks.add(Task { await codeLoop(root: dir + "/app") })
+        }
     }
 
     public func stop() { tasks.cancelAll() }
@@ -162,6 +165,30 @@ public final class Poller: Sendable {
         }
     }
 
+    /// Edit-to-live: a save under app/ starts the clock; the first response that differs, or a
+    /// Gunicorn worker booting after the save, stops it.
+    func codeLoop(root: String) async {
+        var watcher = CodeWatcher(root: root)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            guard let change = watcher.changes() else { continue }
+            model.update { $0.codeChange = CodeChangeInfo(file: change.file, savedAtMs: min(change.mtimeMs, Clock.wallMs())) }
+            wakeups.wake(.app)
+        }
+    }
+
+    /// Marks the pending code change live when Gunicorn reports a reload after the save.
+    func noticeReload(in lines: [String]) {
+        guard lines.contains(where: { $0.contains("Booting worker") }) else { return }
+        let now = Clock.wallMs()
+        model.update { snap in
+            guard var change = snap.codeChange, change.liveAfterMs == nil, now - change.savedAtMs < 15_000 else { return }
+            change.liveAfterMs = now - change.savedAtMs
+            change.signal = "worker reloaded"
+            snap.codeChange = change
+        }
+    }
+
     /// Follows the chosen component's current pod. When the stream ends (pod replaced, connection
     /// lost) it says so in the log, waits with backoff, and reattaches to whatever pod is current.
     func logLoop() async {
@@ -191,7 +218,10 @@ public final class Poller: Sendable {
             model.appendLog(source, ["── following \(pod.name) -c \(component) ──"])
             model.update { $0.logs.succeed(LogStreamInfo(pod: pod.name, container: component), at: Timestamp.now()) }
             let model = self.model
-            let batcher = LogBatcher { lines in model.appendLog(source, lines) }
+            let batcher = LogBatcher { [weak self] lines in
+                model.appendLog(source, lines)
+                if source == .app { self?.noticeReload(in: lines) }
+            }
             let end = await withTaskGroup(of: Result<StreamEnd, CommandError>?.self) { group in
                 group.addTask {
                     await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),

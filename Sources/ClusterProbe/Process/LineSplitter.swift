@@ -11,12 +11,12 @@ public struct LineSplitter: Sendable {
     public mutating func feed(_ bytes: some Sequence<UInt8>, _ emit: (String) -> Void) {
         for byte in bytes {
             if byte == 0x0A {
-                emit(TextSanitizer.clean(pending))
+                emit(TextSanitizer.line(pending))
                 pending.removeAll(keepingCapacity: true)
             } else {
                 pending.append(byte)
                 if pending.count >= maxLine {
-                    emit(TextSanitizer.clean(pending))
+                    emit(TextSanitizer.line(pending))
                     pending.removeAll(keepingCapacity: true)
                 }
             }
@@ -26,7 +26,7 @@ public struct LineSplitter: Sendable {
     /// Emits what is left after the stream closed without a final newline.
     public mutating func finish(_ emit: (String) -> Void) {
         if !pending.isEmpty {
-            emit(TextSanitizer.clean(pending))
+            emit(TextSanitizer.line(pending))
             pending.removeAll()
         }
     }

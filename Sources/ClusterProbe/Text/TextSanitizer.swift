@@ -2,10 +2,16 @@
 public enum TextSanitizer {
     /// Decodes UTF-8, replacing invalid sequences with U+FFFD, and replaces control characters
     /// (ESC sequences included) with visible placeholders so that log text is never interpreted.
+    /// Newlines are kept; one trailing newline is dropped.
     public static func clean(_ bytes: some Collection<UInt8>) -> String {
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.hasSuffix("\n") { text.removeLast() }
-        return cleanLine(text)
+        var lines = Array(bytes).split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { line($0) }.joined(separator: "\n")
+    }
+
+    /// One line of text for a terminal cell row: newlines become spaces too.
+    public static func line(_ bytes: some Collection<UInt8>) -> String {
+        cleanLine(String(decoding: bytes, as: UTF8.self))
     }
 
     public static func cleanLine(_ text: String) -> String {

@@ -1,7 +1,86 @@
 import ArgumentParser
+import ClusterProbe
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Flags shared by the dashboard and `status`.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Folder with the Vagrantfile (default: nearest ancestor of the working folder that has one).")
+    var projectDir: String?
+
+    @Option(help: "Kubeconfig file (default: <project>/.devenv/kubeconfig in a Vagrant project, else kubectl's default).")
+    var kubeconfig: String?
+
+    @Option(help: "kubectl context (default: the kubeconfig's current context). Use it to point devtui at any cluster.")
+    var context: String?
+
+    @Option(name: [.customShort("n"), .long], help: "Namespace of the app and MySQL.")
+    var namespace: String = "devenv"
+
+    @Option(help: "App endpoint to probe (plain http).")
+    var appURL: String = "http://127.0.0.1:8080/"
+
+    func config() -> ProbeConfig {
+        ProbeConfig.resolve(projectDir: projectDir, kubeconfig: kubeconfig, context: context, namespace: namespace, appURL: appURL)
+    }
+
+    func validate() throws {
+        guard appURL.hasPrefix("http://") else {
+            throw ValidationError("--app-url must start with http:// (got \(appURL))")
+        }
+        guard !namespace.isEmpty else { throw ValidationError("--namespace must not be empty") }
+    }
+}
 
 @main
 struct DevTUICommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "devtui")
-    mutating func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "devtui",
+        abstract: "Dashboard for the devenv Kubernetes development environment.",
+        discussion: """
+            With no subcommand: the full-screen dashboard. Keys: u provision (vagrant up), r restart app, \
+            s shell, t teardown (asks first), l switch logs (app, mysql, last action), f follow, \
+            arrows/PgUp/PgDn scroll, ? help, q quit.
+
+            NO_COLOR in the environment also turns colours off; a non-UTF-8 locale draws ASCII.
+            """,
+        subcommands: [Status.self]
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "No colours (also: NO_COLOR set in the environment).")
+    var noColor = false
+
+    /// Usage errors exit 2 (not ArgumentParser's 64), as `devtui status` documents.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileOutput.stderr(fullMessage(for: error))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            FileOutput.stderr("devtui: the dashboard needs a terminal; use `devtui status` in scripts")
+            throw ExitCode(2)
+        }
+        let color = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        let probes = Probes(config: common.config(), runner: SubprocessRunner())
+        let code = Dashboard(probes: probes, color: color).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+enum FileOutput {
+    static func stderr(_ text: String) {
+        fputs(text.hasSuffix("\n") ? text : text + "\n", Glibc.stderr)
+    }
 }

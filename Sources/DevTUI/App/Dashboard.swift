@@ -1,0 +1,140 @@
+import ClusterProbe
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The full-screen loop: keys -> effects, model -> render -> paint, at most ~20 frames a second.
+final class Dashboard {
+    let probes: Probes
+    let model: EnvironmentModel
+    let poller: Poller
+    let actions: ActionRunner
+    let terminal: Terminal
+    let signals = SignalWatcher()
+    var ui: UIState
+
+    init(probes: Probes, color: Bool) {
+        self.probes = probes
+        let snapshot = EnvironmentSnapshot(project: probes.config.projectName, kubeContext: probes.config.target.context,
+                                           namespace: probes.config.target.namespace,
+                                           usesVagrant: probes.config.projectDir != nil, takenAt: Timestamp.now())
+        model = EnvironmentModel(snapshot: snapshot, logCapacity: probes.config.logCapacity)
+        poller = Poller(probes: probes, model: model)
+        actions = ActionRunner(probes: probes, model: model, poller: poller)
+        terminal = Terminal(color: color)
+        ui = UIState()
+        ui.ascii = !terminal.unicode
+        ui.color = color
+    }
+
+    /// Returns the process exit code. The terminal is restored on every path out.
+    func run() -> Int32 {
+        terminal.start()
+        defer { terminal.suspend() }
+        poller.start()
+        defer {
+            poller.stop()
+            actions.cancel()
+        }
+
+        var lastVersion = UInt64.max
+        var lastSecond = -1
+        var lastPaintMs = 0
+        var dirty = true
+        while true {
+            if let signal = signals.take() {
+                return 128 + signal
+            }
+            if let key = terminal.readKey() {
+                dirty = true
+                let state = model.read()
+                let context = KeyHandler.Context(snapshot: state.snapshot, logCount: state.logs[ui.logSource]?.count ?? 0,
+                                                 pageSize: logRows(), nowMs: Clock.wallMs())
+                for effect in KeyHandler.handle(key, &ui, context) {
+                    switch effect {
+                    case .quit: return 0
+                    case .followLogs(let component): model.setFollowed(component)
+                    case .provision: actions.start(.provision)
+                    case .restartApp: actions.start(.restart)
+                    case .teardown: actions.start(.teardown)
+                    case .shell(let pod): openShell(pod)
+                    }
+                }
+            }
+            for event in actions.drain() {
+                dirty = true
+                switch event {
+                case .progress(let line): ui.action?.latestLine = line
+                case .finished(_, let ok, let message):
+                    ui.action = nil
+                    ui.status = .init(kind: ok ? .success : .failure, text: message)
+                }
+            }
+            let nowMs = Clock.wallMs()
+            let version = model.version
+            if dirty || version != lastVersion || nowMs / 1000 != lastSecond {
+                // A log flood bumps the version constantly: cap redraws at ~20 a second.
+                if dirty || nowMs - lastPaintMs >= 50 {
+                    paint(nowMs: nowMs)
+                    lastPaintMs = nowMs
+                    lastVersion = version
+                    lastSecond = nowMs / 1000
+                    dirty = false
+                }
+            }
+        }
+    }
+
+    func paint(nowMs: Int) {
+        let state = model.read()
+        let (width, height) = terminal.size
+        let input = RenderInput(snapshot: state.snapshot, logs: state.logs[ui.logSource] ?? LogBuffer(),
+                                followed: state.followed, ui: ui, width: width, height: height, nowMs: nowMs,
+                                utcOffsetMinutes: Self.utcOffsetMinutes())
+        terminal.paint(Renderer.render(input))
+    }
+
+    func logRows() -> Int {
+        let (width, height) = terminal.size
+        let layout = Layout.compute(width: width, height: height, podCount: model.snapshot().pods.value?.count ?? 0)
+        return max(1, layout.logs.innerHeight)
+    }
+
+    /// Leaves curses, runs `kubectl exec -it` on the real terminal, comes back redrawn.
+    func openShell(_ pod: String) {
+        terminal.suspend()
+        print("devtui: shell in \(pod) (container app). Type exit to return.")
+        let command = probes.config.target.shell(pod: pod)
+        let runner = probes.runner
+        let result = Locked<Result<Int32, CommandError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            let outcome = await runner.runInteractive(command)
+            result.with { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        // Ctrl-C inside the shell reached us too: it was meant for the shell.
+        _ = signals.take()
+        terminal.resume()
+        ui.action = nil
+        switch result.with({ $0 }) {
+        case .success(let code) where code == 0 || code == 130:
+            ui.status = .init(kind: .success, text: "shell closed")
+        case .success(let code):
+            ui.status = .init(kind: .failure, text: "shell exited \(code)")
+        case .failure(let error):
+            ui.status = .init(kind: .failure, text: KubectlDiagnosis.describe(error))
+        case nil:
+            break
+        }
+    }
+
+    static func utcOffsetMinutes() -> Int {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return Int(parts.tm_gmtoff) / 60
+    }
+}

@@ -1,0 +1,111 @@
+import ClusterProbe
+
+/// Keys -> (new UI state, effects). Pure, so every binding is unit tested without a terminal.
+enum KeyHandler {
+    struct Context: Sendable {
+        var snapshot: EnvironmentSnapshot
+        /// Log lines in the current buffer and rows visible, for scrolling bounds.
+        var logCount: Int
+        var pageSize: Int
+        var nowMs: Int
+    }
+
+    static func handle(_ key: Key, _ ui: inout UIState, _ context: Context) -> [Effect] {
+        switch ui.overlay {
+        case .help:
+            ui.overlay = .none
+            return []
+        case .confirmTeardown:
+            ui.overlay = .none
+            if key == .char("y") || key == .char("Y") {
+                return start(.teardown, &ui, context, effect: .teardown)
+            }
+            ui.status = .init(kind: .info, text: "teardown cancelled")
+            return []
+        case .confirmQuit:
+            ui.overlay = .none
+            return key == .char("y") || key == .char("Y") ? [.quit] : []
+        case .none:
+            break
+        }
+
+        switch key {
+        case .char("q"), .char("Q"):
+            if ui.action != nil, ui.action?.kind != .shell {
+                ui.overlay = .confirmQuit
+                return []
+            }
+            return [.quit]
+        case .char("?"), .char("h"):
+            ui.overlay = .help
+        case .char("u"):
+            guard context.snapshot.usesVagrant else {
+                ui.status = .init(kind: .failure, text: "no Vagrantfile here: provision your cluster yourself")
+                return []
+            }
+            return start(.provision, &ui, context, effect: .provision)
+        case .char("r"):
+            return start(.restart, &ui, context, effect: .restartApp)
+        case .char("s"):
+            guard let pod = context.snapshot.appPod, pod.phase == "Running" else {
+                ui.status = .init(kind: .failure, text: "no running app pod to open a shell in")
+                return []
+            }
+            return start(.shell, &ui, context, effect: .shell(pod: pod.name))
+        case .char("t"):
+            guard context.snapshot.usesVagrant else {
+                ui.status = .init(kind: .failure, text: "no Vagrantfile here: nothing to tear down")
+                return []
+            }
+            if let refusal = busy(ui) { ui.status = refusal; return [] }
+            ui.overlay = .confirmTeardown
+        case .char("l"):
+            ui.logSource = ui.logSource.next
+            ui.scroll = 0
+            ui.follow = true
+            if ui.logSource != .action { return [.followLogs(component: ui.logSource.rawValue)] }
+        case .char("f"):
+            ui.follow.toggle()
+            if ui.follow { ui.scroll = 0 }
+        case .up: scroll(&ui, by: 1, context)
+        case .down: scroll(&ui, by: -1, context)
+        case .pageUp: scroll(&ui, by: max(1, context.pageSize - 1), context)
+        case .pageDown: scroll(&ui, by: -max(1, context.pageSize - 1), context)
+        case .home: scroll(&ui, by: context.logCount, context)
+        case .end:
+            ui.scroll = 0
+            ui.follow = true
+        case .resize, .char:
+            break
+        }
+        return []
+    }
+
+    /// Scrolling up pauses follow; scrolling back to the newest line resumes it.
+    static func scroll(_ ui: inout UIState, by lines: Int, _ context: Context) {
+        let maxScroll = max(0, context.logCount - context.pageSize)
+        let from = ui.follow ? 0 : ui.scroll
+        ui.scroll = min(maxScroll, max(0, from + lines))
+        ui.follow = ui.scroll == 0
+    }
+
+    static func busy(_ ui: UIState) -> UIState.StatusLine? {
+        guard let action = ui.action else { return nil }
+        return .init(kind: .info, text: "busy: \(action.kind.verb) is still running")
+    }
+
+    static func start(_ kind: ActionKind, _ ui: inout UIState, _ context: Context, effect: Effect) -> [Effect] {
+        if let refusal = busy(ui) {
+            ui.status = refusal
+            return []
+        }
+        ui.action = RunningAction(kind: kind, startedAtMs: context.nowMs)
+        ui.status = nil
+        if kind != .shell {
+            ui.logSource = .action
+            ui.follow = true
+            ui.scroll = 0
+        }
+        return [effect]
+    }
+}

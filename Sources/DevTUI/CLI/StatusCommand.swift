@@ -1,0 +1,119 @@
+import ArgumentParser
+import ClusterProbe
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension DevTUICommand {
+    /// One snapshot, printed; exit 0 when the app answers 200, 1 when something is down.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print one snapshot of the environment and exit.",
+            discussion: "Exit status: 0 when the app answers 200, 1 when something is down (the output says what), 2 on a usage error."
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Flag(help: "Print the snapshot as JSON (schema in README).")
+        var json = false
+
+        func run() throws {
+            let probes = Probes(config: common.config(), runner: SubprocessRunner())
+            let box = Locked<EnvironmentSnapshot?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                let snap = await probes.snapshot()
+                box.with { $0 = snap }
+                done.signal()
+            }
+            done.wait()
+            guard let snapshot = box.with({ $0 }) else { throw ExitCode(1) }
+            let problems = StatusReport.problems(snapshot)
+            if json {
+                print(try StatusReport.json(snapshot, problems: problems))
+            } else {
+                print(StatusReport.text(snapshot, problems: problems, now: Timestamp.now()))
+            }
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// The text and JSON forms of `devtui status`.
+enum StatusReport {
+    /// What is down, one line each; empty when the app answers 200.
+    static func problems(_ snap: EnvironmentSnapshot) -> [String] {
+        var list: [String] = []
+        if snap.usesVagrant {
+            if let error = snap.vm.error { list.append("vm: \(error)") }
+            else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
+        }
+        if let error = snap.pods.error { list.append("pods: \(error)") }
+        for pod in snap.pods.value ?? [] where pod.health == .failing {
+            list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+        }
+        if let app = snap.app.value, !app.isUp {
+            list.append("app: " + (app.error ?? "HTTP \(app.statusCode ?? 0)"))
+        }
+        return list
+    }
+
+    static func text(_ snap: EnvironmentSnapshot, problems: [String], now: Int) -> String {
+        var lines: [String] = []
+        lines.append("devtui status · \(snap.project) · ctx \(snap.kubeContext ?? "?")/\(snap.namespace)")
+        if snap.usesVagrant {
+            lines.append(row("VM", snap.vm.value.map { $0.stateHuman + ($0.provider.map { " (\($0))" } ?? "") } ?? snap.vm.error ?? "?"))
+        }
+        if let pods = snap.pods.value {
+            lines.append(row("Pods", pods.isEmpty ? "none in \(snap.namespace)" : "\(pods.count)"))
+            for pod in pods {
+                let age = pod.createdAt.map { DurationFormat.age(seconds: now - $0) } ?? "?"
+                lines.append("  " + [pod.name, pod.ready, pod.status + (pod.detail.map { " (\($0))" } ?? ""),
+                                     "restarts \(pod.restarts)", age].joined(separator: "  "))
+            }
+        } else {
+            lines.append(row("Pods", snap.pods.error ?? "?"))
+        }
+        if let app = snap.app.value {
+            let answer = app.statusCode.map { "\($0) in \(app.latencyMs ?? 0) ms: \(app.firstLine ?? "")" } ?? (app.error ?? "?")
+            lines.append(row("App", "\(app.url)  \(answer)"))
+        }
+        if let volume = snap.volume.value {
+            let used = volume.usedBytes.map(ByteFormat.binary) ?? "?"
+            let cap = volume.capacityBytes.map(ByteFormat.binary) ?? "?"
+            let disk = volume.filesystemPercent.map { ", disk \($0)% used" } ?? ""
+            lines.append(row("MySQL", "\(used) / \(cap) in PVC \(volume.claim)\(disk)" + (snap.volume.error.map { " (\($0))" } ?? "")))
+        } else {
+            lines.append(row("MySQL", snap.volume.error ?? "?"))
+        }
+        lines.append(problems.isEmpty ? "OK: the app answers 200" : "DOWN: " + problems.joined(separator: "; "))
+        return lines.joined(separator: "\n")
+    }
+
+    static func row(_ label: String, _ value: String) -> String {
+        label.padding(8) + value
+    }
+
+    struct Document: Encodable {
+        var schema = 1
+        var ok: Bool
+        var problems: [String]
+        var snapshot: EnvironmentSnapshot
+    }
+
+    static func json(_ snap: EnvironmentSnapshot, problems: [String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Document(ok: problems.isEmpty, problems: problems, snapshot: snap))
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

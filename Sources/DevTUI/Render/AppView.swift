@@ -1,0 +1,80 @@
+import ClusterProbe
+
+enum AppView {
+    static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
+        let inner = Renderer.box(&frame, rect, title: "App  \(input.snapshot.app.value?.url ?? "")", input.glyphs)
+        guard inner.height > 0 else { return }
+        let lines = self.lines(input)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            var x = inner.x + 1
+            for (text, style) in line {
+                x += frame.put(text, x: x, y: inner.y + i, style: style, maxWidth: inner.x + inner.width - x)
+            }
+        }
+    }
+
+    /// Status line, body line, change line; each a list of styled spans.
+    static func lines(_ input: RenderInput) -> [[(String, Style)]] {
+        let app = input.snapshot.app
+        let g = input.glyphs
+        var result: [[(String, Style)]] = []
+        guard let health = app.value else {
+            return [[(String(g.dot), .dim), (" checking…", .dim)]]
+        }
+        if let code = health.statusCode {
+            let style: Style = code == 200 ? .ok : (code >= 500 ? .bad : .warn)
+            result.append([(String(g.dot), style), (" \(code) \(reason(code))", style),
+                           ("   \(health.latencyMs ?? 0) ms", .normal)])
+            result.append([(health.firstLine ?? "", .normal)])
+        } else {
+            let retry = Renderer.retry(app.nextAttemptAt, now: input.now)
+            result.append([(String(g.dot), .bad), (" \(health.error ?? "no answer")", .bad),
+                           (retry.isEmpty ? "" : "\(g.ellipsisSep)\(retry)", .dim)])
+            result.append([(down(input.snapshot), .dim)])
+        }
+        result.append(changeLine(input))
+        return result
+    }
+
+    static func changeLine(_ input: RenderInput) -> [(String, Style)] {
+        var parts: [(String, Style)] = []
+        let g = input.glyphs
+        if let changed = input.snapshot.app.value?.bodyChangedAt {
+            parts.append(("body changed \(Renderer.ago(changed, now: input.now))", .dim))
+        }
+        if let change = input.snapshot.codeChange {
+            if !parts.isEmpty { parts.append((g.ellipsisSep, .dim)) }
+            if let ms = change.liveAfterMs {
+                parts.append(("code change live in \(seconds(ms))", .ok))
+            } else if input.nowMs - change.savedAtMs < 15_000 {
+                parts.append(("\(change.file) saved, waiting… \(seconds(input.nowMs - change.savedAtMs))", .warn))
+            } else {
+                parts.append(("\(change.file) saved, not live after 15 s", .bad))
+            }
+        }
+        return parts.isEmpty ? [("edit app/ and the change shows here", .dim)] : parts
+    }
+
+    static func seconds(_ ms: Int) -> String { DurationFormat.format1(Double(max(0, ms)) / 1000) + " s" }
+
+    /// Why the app may be down, from the pod table.
+    static func down(_ snap: EnvironmentSnapshot) -> String {
+        guard let pod = snap.appPod else { return snap.pods.value == nil ? "" : "no app pod" }
+        if pod.health == .failing { return "app pod: \(pod.status)" }
+        if pod.readyContainers < pod.totalContainers { return "app pod not ready (\(pod.status))" }
+        return "app pod is Running: check the port forward 8080"
+    }
+
+    static func reason(_ code: Int) -> String {
+        switch code {
+        case 200: return "OK"
+        case 301, 302: return "Redirect"
+        case 404: return "Not Found"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return ""
+        }
+    }
+}

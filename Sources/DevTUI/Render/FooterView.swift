@@ -1,0 +1,37 @@
+import ClusterProbe
+
+enum FooterView {
+    static let hints: [(String, String)] = [("u", "up"), ("r", "restart"), ("s", "shell"), ("t", "teardown"),
+                                            ("l", "logs"), ("f", "follow"), ("?", "help"), ("q", "quit")]
+
+    static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
+        let right = statusText(input)
+        let rightWidth = min(TextWidth.of(right.0), rect.width / 2)
+        let hintSpace = rect.width - rightWidth - 2
+        var x = 0
+        for (key, label) in hints {
+            let text = key == "l" ? "logs:\(input.ui.logSource.rawValue)" : label
+            guard x + 3 + TextWidth.of(text) <= hintSpace else { break }
+            x += frame.put(" " + key, x: x, y: rect.y, style: .bold)
+            x += frame.put(" " + text + " ", x: x, y: rect.y)
+        }
+        if !right.0.isEmpty {
+            let fitted = Frame.fit(right.0, rightWidth)
+            frame.put(fitted, x: rect.width - TextWidth.of(fitted) - 1, y: rect.y, style: right.1)
+        }
+    }
+
+    static func statusText(_ input: RenderInput) -> (String, Style) {
+        let g = input.glyphs
+        if let action = input.ui.action {
+            let latest = action.latestLine.map { ": \($0)" } ?? ""
+            return ("\(action.kind.verb) \(LogsView.elapsed(input.nowMs - action.startedAtMs))\(latest)", .accent)
+        }
+        guard let status = input.ui.status else { return ("", .normal) }
+        switch status.kind {
+        case .success: return ("\(g.check) \(status.text)", .ok)
+        case .failure: return ("\(g.cross) \(status.text)", .bad)
+        case .info: return (status.text, .warn)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ClusterProbe
+
+enum OverlayView {
+    static let keys: [(String, String)] = [
+        ("u", "provision: vagrant up (starts or creates the VM)"),
+        ("r", "restart the app: kubectl rollout restart deployment/app"),
+        ("s", "shell in the app container (exit returns here)"),
+        ("t", "teardown: vagrant destroy (asks first)"),
+        ("l", "switch logs: app, mysql, last action"),
+        ("f", "follow logs on/off"),
+        ("↑ ↓ PgUp PgDn", "scroll logs (pauses follow)"),
+        ("Home End", "oldest / newest log line"),
+        ("?", "this help (any key closes)"),
+        ("q", "quit (asks if an action is running)"),
+    ]
+
+    static func help(_ frame: inout Frame, _ input: RenderInput) {
+        let lines = keys.map { Frame.pad($0.0, 14) + $0.1 }
+        centred(&frame, input, title: "Keys", lines: lines, style: .normal)
+    }
+
+    static func confirmTeardown(_ frame: inout Frame, _ input: RenderInput) {
+        centred(&frame, input, title: "Teardown", lines: [
+            "Destroy the VM? MySQL data in mysql-data will be lost.",
+            "",
+            "y destroy        any other key cancels  [y/N]",
+        ], style: .bad)
+    }
+
+    static func confirmQuit(_ frame: inout Frame, _ input: RenderInput) {
+        let what = input.ui.action?.kind.verb ?? "an action"
+        centred(&frame, input, title: "Quit", lines: [
+            "\(what) is still running.",
+            "Quit and stop it?   y quit   any other key stays  [y/N]",
+        ], style: .warn)
+    }
+
+    static func centred(_ frame: inout Frame, _ input: RenderInput, title: String, lines: [String], style: Style) {
+        let width = min(input.width - 2, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
+        let height = min(input.height - 2, lines.count + 2)
+        let rect = Rect(x: (input.width - width) / 2, y: (input.height - height) / 2, width: width, height: height)
+        for row in rect.y..<rect.maxY { frame.put(String(repeating: " ", count: rect.width), x: rect.x, y: row) }
+        let inner = Renderer.box(&frame, rect, title: title, input.glyphs, titleStyle: style)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            frame.put(Frame.fit(line, inner.width - 2), x: inner.x + 1, y: inner.y + i, style: i == 0 ? style : .normal)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ClusterProbe
+
+enum VolumeView {
+    static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
+        let usage = input.snapshot.volume.value
+        let claimInfo = usage.map { "PVC \($0.claim)" + ($0.storageClass.map { ", \($0)" } ?? "") } ?? "PVC mysql-data"
+        let inner = Renderer.box(&frame, rect, title: "MySQL data  (\(claimInfo))", input.glyphs)
+        guard inner.height > 0 else { return }
+        let lines = self.lines(input, width: inner.width - 2)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            var x = inner.x + 1
+            for (text, style) in line {
+                x += frame.put(text, x: x, y: inner.y + i, style: style, maxWidth: inner.x + inner.width - x)
+            }
+        }
+    }
+
+    static func lines(_ input: RenderInput, width: Int) -> [[(String, Style)]] {
+        let state = input.snapshot.volume
+        let g = input.glyphs
+        guard let usage = state.value else {
+            if let error = state.error { return Frame.wrap(error, width, maxLines: 2).map { [($0, .bad)] } }
+            return [[("measuring…", .dim)]]
+        }
+        var first: [(String, Style)] = []
+        let figures: String
+        switch (usage.usedBytes, usage.capacityBytes) {
+        case let (used?, cap?): figures = "\(ByteFormat.binary(used)) / \(ByteFormat.binary(cap))"
+        case let (nil, cap?): figures = "? / \(ByteFormat.binary(cap))"
+        case let (used?, nil): figures = ByteFormat.binary(used)
+        default: figures = "?"
+        }
+        let barWidth = max(4, width - TextWidth.of(figures) - 2)
+        let fraction = usage.claimFraction ?? 0
+        let filled = Int((Double(barWidth) * fraction).rounded(.up))
+        let style: Style = fraction > 0.9 ? .bad : (fraction > 0.75 ? .warn : .ok)
+        first.append((String(repeating: g.barFull, count: filled), style))
+        first.append((String(repeating: g.barEmpty, count: barWidth - filled), .dim))
+        first.append(("  " + figures, .normal))
+
+        var second: [(String, Style)] = []
+        if let pct = usage.filesystemPercent {
+            second.append(("disk \(pct)% used", pct > 90 ? .bad : .normal))
+        } else if usage.usedBytes == nil {
+            second.append(("data size unknown until mysql runs", .dim))
+        }
+        if let error = state.error {
+            second.append(((second.isEmpty ? "" : g.ellipsisSep) + error, .bad))
+        } else {
+            second.append(((second.isEmpty ? "" : g.ellipsisSep) + "measured \(Renderer.ago(state.freshAt, now: input.now))", .dim))
+        }
+        return [first, second]
+    }
+}
+
+/// Narrow layout: App and MySQL on one line each, in one box.
+enum StatusBoxView {
+    static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
+        let inner = Renderer.box(&frame, rect, title: "App \(input.snapshot.app.value?.url ?? "") · MySQL data", input.glyphs)
+        guard inner.height > 0 else { return }
+        var x = inner.x + 1
+        let app = AppView.lines(input)
+        var spans = app[0]
+        if input.snapshot.app.value?.statusCode != nil, app.count > 1 { spans += [(input.glyphs.ellipsisSep, .dim)] + app[1] }
+        for (text, style) in spans { x += frame.put(text, x: x, y: inner.y, style: style, maxWidth: inner.x + inner.width - x) }
+        guard inner.height > 1 else { return }
+        x = inner.x + 1
+        let volume = VolumeView.lines(input, width: min(40, inner.width / 2))
+        var spans2 = volume[0]
+        if volume.count > 1 { spans2 += [(input.glyphs.ellipsisSep, .dim)] + volume[1] }
+        for (text, style) in spans2 { x += frame.put(text, x: x, y: inner.y + 1, style: style, maxWidth: inner.x + inner.width - x) }
+    }
+}

@@ -1,0 +1,28 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the loop checks, so every exit path goes
+/// through the same terminal restore instead of dying in curses mode.
+final class SignalWatcher: Sendable {
+    private static let pending = Atomic<Int32>(0)
+    private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
+
+    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { SignalWatcher.pending.store(number, ordering: .relaxed) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The signal that arrived since the last call, if any.
+    func take() -> Int32? {
+        let value = Self.pending.exchange(0, ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+}

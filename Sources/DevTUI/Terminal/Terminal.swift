@@ -1,0 +1,126 @@
+import CNCurses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only place that calls ncurses. Everything it paints comes from a `Frame`.
+final class Terminal {
+    private(set) var isActive = false
+    private var colorEnabled: Bool
+    private(set) var unicode: Bool
+
+    /// `setlocale` decides whether wide text and box characters work; a non-UTF-8 locale gets ASCII.
+    init(color: Bool) {
+        let locale = setlocale(LC_ALL, "").map { String(cString: $0) } ?? "C"
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        unicode = codeset.uppercased().replacingDashes() == "UTF8" || locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+        colorEnabled = color
+    }
+
+    func start() {
+        guard !isActive else { return }
+        _ = initscr()
+        cbreak()           // Ctrl-C still raises SIGINT, which the dashboard turns into a clean quit
+        noecho()
+        nonl()
+        keypad(devtui_stdscr(), true)
+        curs_set(0)
+        // 50 ms key wait: the loop's tick, short enough to keep keys responsive during a flood.
+        wtimeout(devtui_stdscr(), 50)
+        if colorEnabled, has_colors() {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_GREEN), -1)
+            init_pair(2, Int16(COLOR_YELLOW), -1)
+            init_pair(3, Int16(COLOR_RED), -1)
+            init_pair(4, Int16(COLOR_CYAN), -1)
+            init_pair(5, Int16(COLOR_BLUE), -1)
+        } else {
+            colorEnabled = false
+        }
+        isActive = true
+    }
+
+    /// Leaves curses mode (for `kubectl exec -it` or at exit). Safe to call twice.
+    func suspend() {
+        guard isActive else { return }
+        endwin()
+        isActive = false
+    }
+
+    func resume() {
+        guard !isActive else { return }
+        refresh()
+        clearok(devtui_stdscr(), true)
+        isActive = true
+    }
+
+    var size: (width: Int, height: Int) { (Int(devtui_cols()), Int(devtui_lines())) }
+
+    /// Waits up to the tick for a key. Nil when none came.
+    func readKey() -> Key? {
+        var wch: wint_t = 0
+        let rc = wget_wch(devtui_stdscr(), &wch)
+        if rc == devtui_err() { return nil }
+        if rc == KEY_CODE_YES {
+            switch Int32(wch) {
+            case devtui_key_up(): return .up
+            case devtui_key_down(): return .down
+            case devtui_key_ppage(): return .pageUp
+            case devtui_key_npage(): return .pageDown
+            case devtui_key_home(): return .home
+            case devtui_key_end(): return .end
+            case devtui_key_resize(): return .resize
+            default: return nil
+            }
+        }
+        guard let scalar = Unicode.Scalar(UInt32(wch)) else { return nil }
+        return .char(Character(scalar))
+    }
+
+    func paint(_ frame: Frame) {
+        werase(devtui_stdscr())
+        for (y, row) in frame.rows.enumerated() {
+            var x = 0
+            while x < row.count {
+                // Paint runs of one style with one call.
+                let style = row[x].style
+                var run = ""
+                let start = x
+                while x < row.count, row[x].style == style {
+                    if !row[x].continuation { run.append(row[x].char) }
+                    x += 1
+                }
+                let attr = attribute(style)
+                wattr_on(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
+                let text = unicode ? run : String(String.UnicodeScalarView(run.unicodeScalars.map { $0.isASCII ? $0 : "?" }))
+                var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }) + [0]
+                // The bottom-right cell cannot be written without scrolling: skip it.
+                let count = (y == frame.height - 1 && x == frame.width) ? Int32(wide.count - 2) : -1
+                _ = mvwaddnwstr(devtui_stdscr(), Int32(y), Int32(start), &wide, count)
+                wattr_off(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
+            }
+        }
+        wrefresh(devtui_stdscr())
+    }
+
+    private func attribute(_ style: Style) -> Int32 {
+        let color: (Int32) -> Int32 = { self.colorEnabled ? devtui_color_pair($0) : 0 }
+        switch style {
+        case .normal: return devtui_a_normal()
+        case .bold: return devtui_a_bold()
+        case .dim: return colorEnabled ? devtui_a_dim() : devtui_a_normal()
+        case .reverse: return devtui_a_reverse()
+        case .ok: return color(1)
+        case .warn: return colorEnabled ? color(2) : devtui_a_bold()
+        case .bad: return colorEnabled ? color(3) | devtui_a_bold() : devtui_a_bold()
+        case .accent: return color(4)
+        case .border: return color(5)
+        case .title: return devtui_a_bold()
+        }
+    }
+}
+
+private extension String {
+    func replacingDashes() -> String { String(filter { $0 != "-" }) }
+}
