@@ -1,0 +1,222 @@
+"""Real processes for the app tests and benchmarks: a throwaway MariaDB and a Gunicorn serving a
+copy of app/ with app/gunicorn.conf.py. Python 2.7 (the app's version); no mocks."""
+from __future__ import print_function
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib2
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+APP_DIR = os.path.join(ROOT, 'app')
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def which(name):
+    for d in os.environ.get('PATH', '').split(os.pathsep) + ['/usr/sbin', '/usr/bin', '/sbin']:
+        p = os.path.join(d, name)
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def wait_until(predicate, timeout, interval=0.05, what='condition'):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError('timed out after %.1f s waiting for %s' % (timeout, what))
+
+
+class MariaDB(object):
+    """mariadbd on a temp datadir, loopback port and own socket; stopped by PID."""
+
+    USER = 'app'
+    PASSWORD = 'dev-only-password'
+    DB = 'devenv'
+
+    def __init__(self):
+        self.server = which('mariadbd') or which('mysqld')
+        self.install = which('mariadb-install-db') or which('mysql_install_db')
+        self.client = which('mariadb') or which('mysql')
+        if not (self.server and self.install and self.client):
+            raise RuntimeError('MariaDB not found: install mariadb-server (scripts/test does)')
+        self.base = tempfile.mkdtemp(prefix='devenv-mariadb-')
+        os.chmod(self.base, 0o755)
+        if os.geteuid() == 0:
+            # As root, mariadbd runs as the mysql user: it writes its socket, pid and log here.
+            import pwd
+            mysql = pwd.getpwnam('mysql')
+            os.chown(self.base, mysql.pw_uid, mysql.pw_gid)
+        self.datadir = os.path.join(self.base, 'data')
+        self.socket = os.path.join(self.base, 'mysqld.sock')
+        self.pidfile = os.path.join(self.base, 'mysqld.pid')
+        self.log = os.path.join(self.base, 'error.log')
+        self.port = free_port()
+        self.proc = None
+
+    def _user_args(self):
+        return ['--user=mysql'] if os.geteuid() == 0 else []
+
+    def initialise(self):
+        with open(os.devnull, 'w') as devnull:
+            subprocess.check_call([self.install, '--no-defaults', '--datadir=' + self.datadir, '--skip-test-db',
+                                   '--auth-root-authentication-method=normal'] + self._user_args(),
+                                  stdout=devnull, stderr=subprocess.STDOUT)
+
+    def start(self):
+        if not os.path.isdir(self.datadir):
+            self.initialise()
+        self.proc = subprocess.Popen(
+            [self.server, '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
+             '--pid-file=' + self.pidfile, '--port=%d' % self.port, '--bind-address=127.0.0.1',
+             '--skip-name-resolve', '--log-error=' + self.log, '--max-connections=500'] + self._user_args())
+        wait_until(self.ping, 30, what='MariaDB to answer (log: %s)' % self.log)
+
+    def ping(self):
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError('mariadbd exited with %s: %s' % (self.proc.returncode, self.tail_log()))
+        try:
+            s = socket.create_connection(('127.0.0.1', self.port), timeout=0.5)
+            s.close()
+            return True
+        except socket.error:
+            return False
+
+    def tail_log(self):
+        try:
+            with open(self.log) as f:
+                return ' | '.join(f.read().strip().splitlines()[-3:])
+        except IOError:
+            return '(no log)'
+
+    def sql(self, statement, database=None):
+        args = [self.client, '--no-defaults', '--socket=' + self.socket, '-uroot', '-N', '-B', '-e', statement]
+        if database:
+            args.append(database)
+        return subprocess.check_output(args).decode('utf-8').strip()
+
+    def provision(self):
+        self.sql("CREATE DATABASE IF NOT EXISTS %s; "
+                 "CREATE USER IF NOT EXISTS '%s'@'127.0.0.1' IDENTIFIED BY '%s'; "
+                 "GRANT ALL ON %s.* TO '%s'@'127.0.0.1'; FLUSH PRIVILEGES;"
+                 % (self.DB, self.USER, self.PASSWORD, self.DB, self.USER))
+
+    def connections(self):
+        """Client connections other than our own query's."""
+        return int(self.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '%s'" % self.USER))
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            wait_until(lambda: self.proc.poll() is not None, 30, what='mariadbd to stop')
+        except AssertionError:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def destroy(self):
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def env(self):
+        return {'MYSQL_USERNAME': self.USER, 'MYSQL_PASSWORD': self.PASSWORD, 'MYSQL_DB': self.DB,
+                'MYSQL_HOST': '127.0.0.1', 'MYSQL_PORT': str(self.port)}
+
+
+class Gunicorn(object):
+    """Real Gunicorn with the repo's gunicorn.conf.py, serving a private copy of app/ so tests can
+    edit it. Only the bind address is overridden."""
+
+    def __init__(self, env, python=None, workers=None):
+        self.python = python or os.environ.get('PYTHON27') or 'python2.7'
+        self.dir = tempfile.mkdtemp(prefix='devenv-app-')
+        for name in ('application.py', 'gunicorn.conf.py'):
+            shutil.copy(os.path.join(APP_DIR, name), os.path.join(self.dir, name))
+        self.port = free_port()
+        self.env = dict(os.environ)
+        self.env.update(env)
+        if workers is not None:
+            self.env['GUNICORN_WORKERS'] = str(workers)
+        self.log_path = os.path.join(self.dir, 'gunicorn.log')
+        self.proc = None
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d/' % self.port
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(
+            [self.python, '-m', 'gunicorn.app.wsgiapp', '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
+             '--bind', '127.0.0.1:%d' % self.port, 'application:application'],
+            cwd=self.dir, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        if wait:
+            wait_until(self.listening, 30, what='gunicorn to listen (log: %s)' % self.log_path)
+        return self
+
+    def listening(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError('gunicorn exited with %s: %s' % (self.proc.returncode, self.output()[-800:]))
+        try:
+            socket.create_connection(('127.0.0.1', self.port), timeout=0.5).close()
+            return True
+        except socket.error:
+            return False
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def app_file(self):
+        return os.path.join(self.dir, 'application.py')
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                wait_until(lambda: self.proc.poll() is not None, 15, what='gunicorn to stop')
+            except AssertionError:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None:
+            self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def get(url, timeout=5):
+    """(status, body) of a GET; 5xx and connection errors are answers, not exceptions."""
+    try:
+        response = urllib2.urlopen(url, timeout=timeout)
+        return response.getcode(), response.read().decode('utf-8')
+    except urllib2.HTTPError as e:
+        return e.code, e.read().decode('utf-8', 'replace')
+    except (urllib2.URLError, socket.error, socket.timeout) as e:
+        return None, str(e)
+
+
+def edit_greeting(path, new_greeting):
+    """Rewrites the greeting in application.py, as an editor's save would."""
+    with open(path) as f:
+        source = f.read()
+    start = source.index('"Hello ')
+    end = source.index(',', start)
+    with open(path + '.tmp', 'w') as f:
+        f.write(source[:start] + '"' + new_greeting + source[end:])
+    os.rename(path + '.tmp', path)
+    return time.time()

@@ -1,0 +1,108 @@
+"""The provided app under real Gunicorn against a real MariaDB, on Python 2.7."""
+import os
+import subprocess
+import threading
+import time
+
+from harness import Gunicorn, edit_greeting, get, wait_until
+
+GREETING = 'Hello Devops 123, 1234!'
+
+
+def test_root_answers_the_greeting(gunicorn):
+    status, body = get(gunicorn.url)
+    assert status == 200, body
+    assert body == GREETING
+
+
+def settle_connections(mariadb, baseline):
+    wait_until(lambda: mariadb.connections() <= baseline, 5, what='server connections back to %d' % baseline)
+
+
+def test_500_sequential_requests_succeed_without_leaking_connections(gunicorn, mariadb):
+    baseline = mariadb.connections()
+    answers = [get(gunicorn.url) for _ in range(500)]
+    failures = [a for a in answers if a != (200, GREETING)]
+    assert not failures, failures[:3]
+    settle_connections(mariadb, baseline)
+
+
+def test_200_concurrent_requests_succeed_without_leaking_connections(gunicorn, mariadb):
+    baseline = mariadb.connections()
+    answers = []
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(10):
+            answer = get(gunicorn.url, timeout=20)
+            with lock:
+                answers.append(answer)
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 200
+    failures = [a for a in answers if a != (200, GREETING)]
+    assert not failures, failures[:3]
+    settle_connections(mariadb, baseline)
+
+
+def test_database_down_gives_5xx_quickly_and_recovers_without_restart(gunicorn, mariadb):
+    master_pid = gunicorn.proc.pid
+    mariadb.stop()
+    try:
+        started = time.time()
+        status, body = get(gunicorn.url, timeout=5)
+        elapsed = time.time() - started
+        assert status is not None and 500 <= status < 600, (status, body)
+        assert elapsed < 2.0, 'a 5xx took %.2f s' % elapsed
+        assert gunicorn.proc.poll() is None, 'gunicorn died with the database'
+    finally:
+        mariadb.start()
+    assert wait_until(lambda: get(gunicorn.url) == (200, GREETING), 10, what='200 after the DB came back')
+    assert gunicorn.proc.pid == master_pid and gunicorn.proc.poll() is None
+
+
+def test_missing_variable_is_one_clear_error(mariadb):
+    env = mariadb.env()
+    del env['MYSQL_PORT']
+    server = Gunicorn(env)
+    # Gunicorn's own env would leak a parent's MYSQL_PORT: make sure it is really unset.
+    server.env.pop('MYSQL_PORT', None)
+    try:
+        server.start(wait=False)
+        wait_until(lambda: server.proc.poll() is not None, 20, what='gunicorn to give up')
+        assert server.proc.returncode != 0
+        lines = [l for l in server.output().splitlines() if 'missing environment variable' in l]
+        assert lines, server.output()[-1000:]
+        assert lines[-1].strip().endswith(
+            'missing environment variable(s): MYSQL_PORT (set them in the Secret mysql-credentials)')
+    finally:
+        server.stop()
+
+
+def test_non_numeric_port_is_one_clear_error(mariadb):
+    env = mariadb.env()
+    env['MYSQL_PORT'] = 'three-three-oh-six'
+    python = os.environ.get('PYTHON27') or 'python2.7'
+    app_dir = os.path.join(os.path.dirname(__file__), '..', '..', 'app')
+    full_env = dict(os.environ)
+    full_env.update(env)
+    proc = subprocess.Popen([python, '-c', 'import application'], cwd=app_dir, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.communicate()[0].decode('utf-8')
+    assert proc.returncode != 0
+    assert out.strip().splitlines()[-1] == "RuntimeError: MYSQL_PORT must be a number, got 'three-three-oh-six'"
+
+
+def test_code_edit_is_live_without_a_command(gunicorn):
+    assert get(gunicorn.url) == (200, GREETING)
+    edit_greeting(gunicorn.app_file(), 'Hello Devops 456')
+    new = 'Hello Devops 456, 1234!'
+    wait_until(lambda: get(gunicorn.url)[1] == new, 15, interval=0.05, what='the edited greeting to be served')
+    # Once the edit is live, no worker may still serve the old code.
+    seen = [get(gunicorn.url) for _ in range(100)]
+    assert all(answer == (200, new) for answer in seen), [a for a in seen if a != (200, new)][:3]
+    assert 'Worker reloading' in gunicorn.output()
