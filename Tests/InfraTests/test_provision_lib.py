@@ -1,0 +1,144 @@
+"""The provisioning scripts' decision logic, run for real with stand-in docker/ip on PATH."""
+import json
+import os
+import stat
+import subprocess
+
+import yaml
+
+from conftest import ROOT
+
+K3S_YAML = """apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTi0=
+    server: https://127.0.0.1:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    user: default
+  name: default
+current-context: default
+kind: Config
+preferences: {}
+users:
+- name: default
+  user:
+    client-certificate-data: LS0tLS1CRUdJTi1=
+    client-key-data: LS0tLS1CRUdJTi2=
+"""
+
+STANDIN = """#!/usr/bin/env bash
+printf '%s\\n' "$(basename "$0") $*" >> "$CALLS"
+case "$(basename "$0") $1 $2" in
+  "docker image inspect") [ -f "$STATE/image" ] ;;
+  "docker build --pull=false") touch "$STATE/image"; echo "Successfully tagged devenv-app:dev" ;;
+  "ip -o -4") cat "$STATE/ip-addr" ;;
+  *) exit 0 ;;
+esac
+"""
+
+
+def world(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("docker", "ip"):
+        p = bin_dir / name
+        p.write_text(STANDIN)
+        p.chmod(p.stat().st_mode | stat.S_IEXEC)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Dockerfile").write_text("FROM alpine:3.7\n")
+    (app / "requirements.txt").write_text("Flask==1.1.4\n")
+    (tmp_path / "state").mkdir()
+    env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), CALLS=str(tmp_path / "calls"),
+               STATE=str(tmp_path), DEVENV_STATE_DIR=str(tmp_path / "state"), DEVENV_SHARED_DIR=str(tmp_path))
+    return env, app
+
+
+def run(env, snippet):
+    script = '. "%s/provision/lib.sh"; %s' % (ROOT, snippet)
+    return subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
+
+
+def calls(tmp_path):
+    path = tmp_path / "calls"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_image_is_built_when_missing_then_only_when_its_inputs_change(tmp_path):
+    env, app = world(tmp_path)
+    first = run(env, 'build_app_image "%s"' % app)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "built"
+    assert "docker build --pull=false -t devenv-app:dev %s" % app in calls(tmp_path)
+
+    # A code edit does not rebuild.
+    (app / "application.py").write_text("print('edited')\n")
+    second = run(env, 'build_app_image "%s"' % app)
+    assert second.stdout.strip() == "unchanged"
+    assert sum(1 for c in calls(tmp_path) if c.startswith("docker build")) == 1
+
+    # A requirements change does.
+    (app / "requirements.txt").write_text("Flask==1.1.4\ngunicorn==19.10.0\n")
+    third = run(env, 'build_app_image "%s"' % app)
+    assert third.stdout.strip() == "built"
+    assert sum(1 for c in calls(tmp_path) if c.startswith("docker build")) == 2
+
+
+def test_image_is_rebuilt_if_it_vanished(tmp_path):
+    env, app = world(tmp_path)
+    run(env, 'build_app_image "%s"' % app)
+    os.remove(str(tmp_path / "image"))
+    assert run(env, 'build_app_image "%s"' % app).stdout.strip() == "built"
+
+
+def test_kubeconfig_is_rewritten_for_the_host(tmp_path):
+    env, _ = world(tmp_path)
+    source = tmp_path / "k3s.yaml"
+    source.write_text(K3S_YAML.replace("https://127.0.0.1:6443", "https://192.168.56.10:6443"))
+    dest = tmp_path / ".devenv" / "kubeconfig"
+    result = run(env, 'install_kubeconfig "%s" "%s"' % (source, dest))
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(dest.read_text())
+    assert config["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:6443"
+    assert config["clusters"][0]["name"] == "devenv"
+    assert config["contexts"][0] == {"context": {"cluster": "devenv", "user": "devenv"}, "name": "devenv"}
+    assert config["current-context"] == "devenv"
+    assert config["users"][0]["name"] == "devenv"
+    assert config["users"][0]["user"]["client-key-data"] == "LS0tLS1CRUdJTi2="
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert not list((tmp_path / ".devenv").glob("*.tmp.*"))
+
+
+def test_missing_kubeconfig_is_a_clear_error(tmp_path):
+    env, _ = world(tmp_path)
+    result = run(env, 'install_kubeconfig "%s/none.yaml" "%s/out"' % (tmp_path, tmp_path))
+    assert result.returncode == 1
+    assert "no kubeconfig at %s/none.yaml: is k3s running?" % tmp_path in result.stderr
+
+
+def test_flannel_interface_is_the_one_with_the_private_ip(tmp_path):
+    env, _ = world(tmp_path)
+    (tmp_path / "ip-addr").write_text(
+        "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
+        "2: enp0s3    inet 10.0.2.15/24 brd 10.0.2.255 scope global enp0s3\\       valid_lft forever\n"
+        "3: enp0s8    inet 192.168.56.10/24 brd 192.168.56.255 scope global enp0s8\\       valid_lft forever\n"
+        "4: docker0    inet 172.17.0.1/16 scope global docker0\\       valid_lft forever\n")
+    result = run(env, "iface_for_ip 192.168.56.10")
+    assert result.stdout.strip() == "enp0s8", result.stderr
+    missing = run(env, "iface_for_ip 192.168.56.99")
+    assert missing.returncode == 1
+    assert "no network interface has 192.168.56.99" in missing.stderr
+
+
+def test_k3s_config(tmp_path):
+    env, _ = world(tmp_path)
+    config = yaml.safe_load(run(env, "render_k3s_config 192.168.56.10 enp0s8").stdout)
+    assert config["docker"] is True
+    assert config["node-ip"] == "192.168.56.10"
+    assert config["flannel-iface"] == "enp0s8"
+    assert config["write-kubeconfig-mode"] == "0644"
+    assert set(config["disable"]) == {"traefik", "servicelb", "metrics-server"}
+    assert "local-storage" not in config["disable"]  # the MySQL claim needs local-path
