@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(
             name: "DevTUITests",
             dependencies: ["DevTUI", "ClusterProbe"],
-            resources: [.copy("Golden")],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

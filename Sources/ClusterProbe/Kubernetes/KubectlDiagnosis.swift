@@ -10,7 +10,9 @@ public enum KubectlDiagnosis {
         if m.contains(".devenv/kubeconfig"), m.contains("no such file") {
             return "no kubeconfig yet (.devenv/kubeconfig): press u to provision"
         }
-        if m.contains("connection refused") { return "cluster unreachable: connection refused" }
+        if m.contains("connection refused") || (m.contains("connection to the server") && m.contains("was refused")) {
+            return "cluster unreachable: connection refused"
+        }
         if m.contains("no route to host") { return "cluster unreachable: no route to host" }
         if m.contains("no such host") { return "cluster unreachable: unknown host" }
         if m.contains("i/o timeout") || m.contains("client.timeout") || m.contains("deadline exceeded")

@@ -8,7 +8,12 @@ import SystemPackage
 /// The real runner, on swift-subprocess: async, no Foundation, and a teardown sequence
 /// (SIGTERM, then SIGKILL) when a timeout or a cancellation stops a child.
 public struct SubprocessRunner: CommandRunning {
-    public init() {}
+    /// PATH to search and to give children; nil means this process's PATH.
+    public let searchPath: String?
+
+    public init(searchPath: String? = nil) {
+        self.searchPath = searchPath
+    }
 
     public func run(_ command: Command, outputLimit: Int) async -> Result<CommandOutput, CommandError> {
         guard let config = configuration(for: command) else {
@@ -93,7 +98,9 @@ public struct SubprocessRunner: CommandRunning {
     // MARK: - Helpers
 
     private func configuration(for command: Command, ownGroup: Bool = true) -> Configuration? {
-        guard let path = ExecutableLocator.find(command.executable) else { return nil }
+        guard let path = ExecutableLocator.find(command.executable, path: searchPath ?? ExecutableLocator.currentPath()) else {
+            return nil
+        }
         var options = PlatformOptions()
         if ownGroup {
             // Own process group: a timeout stops vagrant's children too, and a Ctrl-C in a
@@ -102,11 +109,10 @@ public struct SubprocessRunner: CommandRunning {
             options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
         }
         var env = Environment.inherit
-        if !command.environment.isEmpty {
-            var updates: [Environment.Key: String?] = [:]
-            for (key, value) in command.environment { updates[Environment.Key(stringLiteral: key)] = value }
-            env = env.updating(updates)
-        }
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in command.environment { updates[Environment.Key(stringLiteral: key)] = value }
+        if let searchPath { updates["PATH"] = searchPath }
+        if !updates.isEmpty { env = env.updating(updates) }
         return Configuration(
             executable: .path(FilePath(path)),
             arguments: Arguments(command.arguments),

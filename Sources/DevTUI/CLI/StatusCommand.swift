@@ -69,10 +69,11 @@ enum StatusReport {
         }
         if let pods = snap.pods.value {
             lines.append(row("Pods", pods.isEmpty ? "none in \(snap.namespace)" : "\(pods.count)"))
+            let width = pods.map(\.name.count).max() ?? 0
             for pod in pods {
                 let age = pod.createdAt.map { DurationFormat.age(seconds: now - $0) } ?? "?"
-                lines.append("  " + [pod.name, pod.ready, pod.status + (pod.detail.map { " (\($0))" } ?? ""),
-                                     "restarts \(pod.restarts)", age].joined(separator: "  "))
+                lines.append("  " + [pod.name.padding(width), pod.ready, "restarts \(pod.restarts)", age.padding(4),
+                                     pod.status + (pod.detail.map { " (\($0))" } ?? "")].joined(separator: " "))
             }
         } else {
             lines.append(row("Pods", snap.pods.error ?? "?"))

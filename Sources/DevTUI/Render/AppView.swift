@@ -4,12 +4,8 @@ enum AppView {
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let inner = Renderer.box(&frame, rect, title: "App  \(input.snapshot.app.value?.url ?? "")", input.glyphs)
         guard inner.height > 0 else { return }
-        let lines = self.lines(input)
-        for (i, line) in lines.prefix(inner.height).enumerated() {
-            var x = inner.x + 1
-            for (text, style) in line {
-                x += frame.put(text, x: x, y: inner.y + i, style: style, maxWidth: inner.x + inner.width - x)
-            }
+        for (i, line) in lines(input).prefix(inner.height).enumerated() {
+            Renderer.spans(&frame, line, x: inner.x + 1, y: inner.y + i, width: inner.width - 2)
         }
     }
 
@@ -40,12 +36,12 @@ enum AppView {
         var parts: [(String, Style)] = []
         let g = input.glyphs
         if let changed = input.snapshot.app.value?.bodyChangedAt {
-            parts.append(("body changed \(Renderer.ago(changed, now: input.now))", .dim))
+            parts.append(("changed \(Renderer.ago(changed, now: input.now))", .dim))
         }
         if let change = input.snapshot.codeChange {
             if !parts.isEmpty { parts.append((g.ellipsisSep, .dim)) }
             if let ms = change.liveAfterMs {
-                parts.append(("code change live in \(seconds(ms))", .ok))
+                parts.append(("edit live in \(seconds(ms))", .ok))
             } else if input.nowMs - change.savedAtMs < 15_000 {
                 parts.append(("\(change.file) saved, waiting… \(seconds(input.nowMs - change.savedAtMs))", .warn))
             } else {

@@ -12,7 +12,7 @@ enum HeaderView {
             let (text, style) = vmText(snap.vm)
             x += frame.put("  VM ", x: x, y: rect.y, style: .reverse)
             x += frame.put(String(g.dot), x: x, y: rect.y, style: style)
-            x += frame.put(" " + text, x: x, y: rect.y, style: .reverse, maxWidth: rect.width - x)
+            x += frame.put(" " + Frame.fit(text, rect.width - x - 1), x: x, y: rect.y, style: .reverse)
         }
         let clock = " refreshed \(clockText(snap.pods.freshAt ?? snap.takenAt, offset: input.utcOffsetMinutes)) "
         let clockX = rect.width - TextWidth.of(clock)

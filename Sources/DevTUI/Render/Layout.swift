@@ -35,9 +35,9 @@ struct Layout: Equatable, Sendable {
         // Logs keep at least 4 rows (2 lines) and about 40% of the body.
         let minLogs = max(4, body * 2 / 5)
         if width >= wideWidth {
-            let right = min(50, max(40, width * 45 / 100))
+            let right = min(50, max(40, width * 40 / 100))
             let rightNeed = 5 + 4 // App box (3 lines) + MySQL box (2 lines)
-            let podsNeed = max(3, podCount) + 3
+            let podsNeed = max(3, podCount * 2) + 3 // room for a reason line under a failing pod
             let top = min(max(rightNeed, podsNeed), body - minLogs)
             let appHeight = min(5, max(3, top - 4))
             return Layout(
@@ -49,7 +49,9 @@ struct Layout: Equatable, Sendable {
                 footer: footer)
         }
         let statusBox = 4
-        let podsHeight = min(max(3, podCount) + 3, body - minLogs - statusBox)
+        // Narrow screens are short too: logs give up rows first, down to 2 lines.
+        let narrowLogs = max(4, body / 3)
+        let podsHeight = min(max(2, podCount) + 3, body - narrowLogs - statusBox)
         let podsRect = Rect(x: 0, y: 1, width: width, height: max(3, podsHeight))
         let appRect = Rect(x: 0, y: podsRect.maxY, width: width, height: statusBox)
         return Layout(kind: .narrow, header: header, pods: podsRect, app: appRect, volume: nil,

@@ -16,25 +16,47 @@ enum PodsView {
             return
         }
         let pods = snap.pods.value ?? []
-        let nameWidth = min(max(4, pods.map { TextWidth.of($0.name) }.max() ?? 4), max(12, inner.width / 3))
-        let fixed = 1 + nameWidth + 2 + 6 + 2 + 9 + 5
-        let statusWidth = max(8, inner.width - fixed)
+        // Names as wide as the longest, as long as STATUS keeps 12 columns.
+        let others = 1 + 2 + 6 + 1 + 9 + 4
+        let nameWidth = max(4, min(pods.map { TextWidth.of($0.name) }.max() ?? 4, inner.width - others - 12))
+        let statusWidth = max(8, inner.width - others - nameWidth)
         let header = " " + Frame.pad("NAME", nameWidth) + "  " + Frame.pad("READY", 6) + Frame.pad("STATUS", statusWidth)
-            + "  " + Frame.pad("RESTARTS", 9) + "AGE"
+            + " " + Frame.pad("RESTARTS", 9) + "AGE"
         frame.put(header, x: inner.x, y: inner.y, style: .bold, maxWidth: inner.width)
-        for (i, pod) in pods.prefix(inner.height - 1).enumerated() {
+
+        // Rows: each pod, and under a pod in trouble the reason, while there is room for it.
+        var rows: [(PodSummary, isDetail: Bool)] = []
+        let spare = inner.height - 1 - pods.count
+        var detailsLeft = max(0, spare)
+        for pod in pods {
+            rows.append((pod, false))
+            if pod.detail != nil, pod.health != .healthy, detailsLeft > 0 {
+                rows.append((pod, true))
+                detailsLeft -= 1
+            }
+        }
+        for (i, row) in rows.prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + i
+            let pod = row.0
+            if row.isDetail {
+                let text = "└ " + (pod.detail ?? "")
+                frame.put(Frame.fit(text, inner.width - 4), x: inner.x + 3, y: y, style: Renderer.healthStyle(pod.health))
+                continue
+            }
             var x = inner.x
             x += frame.put(" " + Frame.pad(pod.name, nameWidth) + "  ", x: x, y: y)
             x += frame.put(Frame.pad(pod.ready, 6), x: x, y: y, style: pod.readyContainers == pod.totalContainers ? .normal : .warn)
-            let status = pod.detail.map { "\(pod.status) (\($0))" } ?? pod.status
+            // Without a reason line of its own, the reason goes into the STATUS column.
+            let hasDetailRow = rows.contains { $0.isDetail && $0.0.name == pod.name }
+            let status = (!hasDetailRow && pod.health != .healthy) ? pod.detail.map { "\(pod.status) (\($0))" } ?? pod.status : pod.status
             x += frame.put(Frame.pad(status, statusWidth), x: x, y: y, style: Renderer.healthStyle(pod.health))
             let age = pod.createdAt.map { DurationFormat.age(seconds: input.now - $0) } ?? "?"
-            frame.put("  " + Frame.pad(String(pod.restarts), 9) + age, x: x, y: y, style: pod.restarts > 0 ? .warn : .normal,
+            frame.put(" " + Frame.pad(String(pod.restarts), 9) + age, x: x, y: y, style: pod.restarts > 0 ? .warn : .normal,
                       maxWidth: inner.x + inner.width - x)
         }
-        if pods.count > inner.height - 1, inner.height > 1 {
-            frame.put(" +\(pods.count - inner.height + 1) more", x: inner.x + inner.width - 10, y: inner.y + inner.height - 1, style: .dim)
+        if pods.count > inner.height - 1 {
+            let more = " +\(pods.count - max(0, inner.height - 1)) more "
+            frame.put(more, x: rect.x + rect.width - TextWidth.of(more) - 2, y: rect.maxY - 1, style: .dim)
         }
     }
 

@@ -53,6 +53,20 @@ enum Renderer {
         return Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2)
     }
 
+    /// Styled spans on one row, cut with `…` when they do not fit in `width` columns.
+    static func spans(_ frame: inout Frame, _ spans: [(String, Style)], x: Int, y: Int, width: Int) {
+        let total = spans.reduce(0) { $0 + TextWidth.of($1.0) }
+        var budget = total > width ? width - 1 : width
+        var col = x
+        for (text, style) in spans where budget > 0 {
+            let used = frame.put(text, x: col, y: y, style: style, maxWidth: budget)
+            col += used
+            budget -= used
+            if used < TextWidth.of(text) { break }
+        }
+        if total > width, width > 0 { frame.put("…", x: col, y: y, style: .dim) }
+    }
+
     static func healthStyle(_ health: PodSummary.Health) -> Style {
         switch health {
         case .healthy: return .ok

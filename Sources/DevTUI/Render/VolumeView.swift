@@ -3,23 +3,21 @@ import ClusterProbe
 enum VolumeView {
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let usage = input.snapshot.volume.value
-        let claimInfo = usage.map { "PVC \($0.claim)" + ($0.storageClass.map { ", \($0)" } ?? "") } ?? "PVC mysql-data"
-        let inner = Renderer.box(&frame, rect, title: "MySQL data  (\(claimInfo))", input.glyphs)
+        let claimInfo = usage.map { $0.claim + ($0.storageClass.map { " (\($0))" } ?? "") } ?? "mysql-data"
+        let inner = Renderer.box(&frame, rect, title: "MySQL\(input.glyphs.ellipsisSep)\(claimInfo)", input.glyphs)
         guard inner.height > 0 else { return }
-        let lines = self.lines(input, width: inner.width - 2)
-        for (i, line) in lines.prefix(inner.height).enumerated() {
-            var x = inner.x + 1
-            for (text, style) in line {
-                x += frame.put(text, x: x, y: inner.y + i, style: style, maxWidth: inner.x + inner.width - x)
-            }
+        for (i, line) in lines(input, width: inner.width - 2, wrap: true).prefix(inner.height).enumerated() {
+            Renderer.spans(&frame, line, x: inner.x + 1, y: inner.y + i, width: inner.width - 2)
         }
     }
 
-    static func lines(_ input: RenderInput, width: Int) -> [[(String, Style)]] {
+    static func lines(_ input: RenderInput, width: Int, wrap: Bool) -> [[(String, Style)]] {
         let state = input.snapshot.volume
         let g = input.glyphs
         guard let usage = state.value else {
-            if let error = state.error { return Frame.wrap(error, width, maxLines: 2).map { [($0, .bad)] } }
+            if let error = state.error {
+                return wrap ? Frame.wrap(error, width, maxLines: 2).map { [($0, .bad)] } : [[(error, .bad)]]
+            }
             return [[("measuring…", .dim)]]
         }
         var first: [(String, Style)] = []
@@ -58,16 +56,14 @@ enum StatusBoxView {
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let inner = Renderer.box(&frame, rect, title: "App \(input.snapshot.app.value?.url ?? "") · MySQL data", input.glyphs)
         guard inner.height > 0 else { return }
-        var x = inner.x + 1
         let app = AppView.lines(input)
         var spans = app[0]
         if input.snapshot.app.value?.statusCode != nil, app.count > 1 { spans += [(input.glyphs.ellipsisSep, .dim)] + app[1] }
-        for (text, style) in spans { x += frame.put(text, x: x, y: inner.y, style: style, maxWidth: inner.x + inner.width - x) }
+        Renderer.spans(&frame, spans, x: inner.x + 1, y: inner.y, width: inner.width - 2)
         guard inner.height > 1 else { return }
-        x = inner.x + 1
-        let volume = VolumeView.lines(input, width: min(40, inner.width / 2))
+        let volume = VolumeView.lines(input, width: min(40, inner.width / 2), wrap: false)
         var spans2 = volume[0]
         if volume.count > 1 { spans2 += [(input.glyphs.ellipsisSep, .dim)] + volume[1] }
-        for (text, style) in spans2 { x += frame.put(text, x: x, y: inner.y + 1, style: style, maxWidth: inner.x + inner.width - x) }
+        Renderer.spans(&frame, spans2, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
     }
 }

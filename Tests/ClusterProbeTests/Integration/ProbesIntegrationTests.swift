@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import ClusterProbe
+
+/// Probes against stand-in kubectl/vagrant that replay recorded outputs and record their argv.
+/// These prove the commands and the parsing, never that a real cluster works.
+@Suite(.serialized) struct ProbesIntegrationTests {
+    func probes(_ world: StandinWorld, kubeconfig: String? = "/p/.devenv/kubeconfig") -> Probes {
+        let config = ProbeConfig(projectDir: world.dir, target: KubeTarget(kubeconfig: kubeconfig), appURL: "http://127.0.0.1:1/")
+        return Probes(config: config, runner: world.runner)
+    }
+
+    @Test func vagrantStatusRunsInTheProjectFolder() async throws {
+        let world = try StandinWorld(scenario: "healthy")
+        defer { world.remove() }
+        let vm = try await probes(world).vm().get()
+        #expect(vm.state == "running" && vm.provider == "virtualbox")
+        #expect(world.calls() == [["vagrant", "status", "--machine-readable"]])
+    }
+
+    @Test func podsPvcAndDiskUsageUseTheRightFlags() async throws {
+        let world = try StandinWorld(scenario: "healthy")
+        defer { world.remove() }
+        let p = probes(world)
+        let pods = try await p.pods().get()
+        #expect(pods.count == 2)
+        let volume = try await p.volume(mysqlPod: "mysql-0").get()
+        #expect(volume.capacityBytes == 2_147_483_648 && volume.usedBytes == 191_488 * 1024)
+        let global = ["--kubeconfig", "/p/.devenv/kubeconfig", "--namespace", "devenv", "--request-timeout=5s"]
+        #expect(world.calls() == [
+            ["kubectl"] + global + ["get", "pods", "-o", "json"],
+            ["kubectl"] + global + ["get", "pvc", "mysql-data", "-o", "json"],
+            ["kubectl"] + global + ["exec", "mysql-0", "-c", "mysql", "--", "sh", "-c", "du -sk \"$0\" && df -Pk \"$0\"", "/var/lib/mysql"],
+        ])
+    }
+
+    @Test func unreachableClusterIsOneLine() async throws {
+        let world = try StandinWorld(scenario: "not-created")
+        defer { world.remove() }
+        let result = await probes(world).pods()
+        guard case .failure(let error) = result else { Issue.record("expected a failure"); return }
+        #expect(KubectlDiagnosis.describe(error) == "cluster unreachable: connection refused")
+    }
+
+    @Test func truncatedPodJSONIsOneLine() async throws {
+        let full = Fixtures.text("pods/healthy.json")
+        let world = try StandinWorld(scenario: "healthy", extraFiles: ["kubectl-get-pods": String(full.prefix(500))])
+        defer { world.remove() }
+        let result = await probes(world).pods()
+        #expect(result == .failure(.malformedOutput(tool: "kubectl", reason: "not JSON (truncated or invalid)")))
+    }
+
+    @Test func aHungKubectlTimesOut() async throws {
+        let world = try StandinWorld(scenario: "healthy", extraFiles: ["kubectl-get-pods.hang": ""])
+        defer { world.remove() }
+        var config = ProbeConfig(projectDir: world.dir, target: KubeTarget(), appURL: "http://127.0.0.1:1/")
+        config.target.requestTimeoutSeconds = 1
+        let command = Command("kubectl", config.target.getPods().arguments, timeout: .milliseconds(500))
+        let started = Clock.monotonicMs()
+        let result = await world.runner.run(command)
+        #expect(result == .failure(.timedOut(tool: "kubectl", after: .milliseconds(500))))
+        #expect(Clock.monotonicMs() - started < 3000)
+    }
+
+    @Test func watchStreamFeedsTheModel() async throws {
+        let world = try StandinWorld(scenario: "crashloop")
+        defer { world.remove() }
+        let p = probes(world)
+        let model = EnvironmentModel(snapshot: EnvironmentSnapshot(project: "t"))
+        let poller = Poller(probes: p, model: model)
+        poller.start()
+        defer { poller.stop() }
+        let deadline = Clock.monotonicMs() + 5000
+        while Clock.monotonicMs() < deadline {
+            let state = model.read()
+            if state.snapshot.pods.value?.count == 2, state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let state = model.read()
+        #expect(state.snapshot.pods.value?.first?.status == "CrashLoopBackOff")
+        #expect(state.snapshot.vm.value?.state == "running")
+        // After a crash the previous container's log is shown, between markers.
+        let log = state.logs[.app]?.lines ?? []
+        #expect(log.contains("── previous container of app-7d9f8c6b5-c7zzp (restart 7) ──"))
+        #expect(log.contains { $0.contains("missing environment variable(s): MYSQL_PORT") })
+        let calls = world.calls()
+        #expect(calls.contains { $0.contains("--watch") && $0.contains("--output-watch-events") })
+        #expect(calls.contains { $0.contains("--previous") })
+    }
+
+    @Test func snapshotOfNothingAtAllIsClearAndQuick() async throws {
+        let world = try StandinWorld(scenario: "not-created")
+        defer { world.remove() }
+        let started = Clock.monotonicMs()
+        let snap = await probes(world).snapshot()
+        #expect(Clock.monotonicMs() - started < 10_000)
+        #expect(snap.vm.value?.state == "not_created")
+        #expect(snap.pods.error == "cluster unreachable: connection refused")
+        #expect(snap.app.error == "connection refused")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import ClusterProbe
+
+/// A one-shot TCP server on loopback that answers each connection with canned bytes.
+final class CannedServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init(response: [UInt8], delayMs: Int = 0) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 8)
+        var bound = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
+        port = UInt16(bigEndian: bound.sin_port)
+        let listener = fd
+        Thread.detachNewThread {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = recv(client, &buffer, buffer.count, 0)
+            if delayMs > 0 { usleep(useconds_t(delayMs * 1000)) }
+            _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(client)
+        }
+    }
+
+    deinit { close(fd) }
+    var url: String { "http://127.0.0.1:\(port)/" }
+}
+
+@Suite struct HTTPProbeTests {
+    @Test func readsStatusAndBody() async {
+        let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 23\r\nConnection: keep-alive\r\n\r\nHello Devops 123, 1234!".utf8))
+        let result = await HTTPProbe(timeoutMs: 2000).get(server.url)
+        withExtendedLifetime(server) {}
+        guard case .success(let answer) = result else { Issue.record("\(result)"); return }
+        #expect(answer.statusCode == 200)
+        #expect(String(decoding: answer.body, as: UTF8.self) == "Hello Devops 123, 1234!")
+    }
+
+    @Test func decodesChunkedBodies() async {
+        let server = CannedServer(response: Array("HTTP/1.1 500 INTERNAL SERVER ERROR\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nHello\r\n6\r\n world\r\n0\r\n\r\n".utf8))
+        let result = await HTTPProbe().get(server.url)
+        withExtendedLifetime(server) {}
+        guard case .success(let answer) = result else { Issue.record("\(result)"); return }
+        #expect(answer.statusCode == 500)
+        #expect(String(decoding: answer.body, as: UTF8.self) == "Hello world")
+    }
+
+    @Test func refusedIsNamed() async {
+        let server = CannedServer(response: [])
+        let port = server.port
+        _ = consume server  // closes the listener: nothing answers on the port now
+        let result = await HTTPProbe().get("http://127.0.0.1:\(port)/")
+        #expect(result == .failure(.refused))
+    }
+
+    @Test func aHungServerTimesOut() async {
+        let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\n\r\n".utf8), delayMs: 3000)
+        let started = Clock.monotonicMs()
+        let result = await HTTPProbe(timeoutMs: 300).get(server.url)
+        withExtendedLifetime(server) {}
+        #expect(result == .failure(.timedOut(300)))
+        #expect(Clock.monotonicMs() - started < 1500)
+    }
+
+    @Test func notHTTP() async {
+        let server = CannedServer(response: Array("SSH-2.0-OpenSSH\r\n".utf8))
+        let result = await HTTPProbe().get(server.url)
+        withExtendedLifetime(server) {}
+        #expect(result == .failure(.malformed))
+    }
+
+    @Test func badURLs() async throws {
+        // (a Target test too: trailing slash is implied)
+        #expect(await HTTPProbe().get("https://127.0.0.1:8080/") == .failure(.badURL("https is not supported, use http://")))
+        #expect(await HTTPProbe().get("127.0.0.1:8080") == .failure(.badURL("must start with http://")))
+        #expect(throws: HTTPProbe.Failure.badURL("bad port")) { try HTTPProbe.Target(url: "http://h:99999/") }
+        #expect(try HTTPProbe.Target(url: "http://localhost:8080") == (try HTTPProbe.Target(url: "http://localhost:8080/")))
+    }
+}
+
+extension HTTPProbe.Answer: CustomStringConvertible {
+    public var description: String { "\(statusCode) \(body.count) bytes" }
+}

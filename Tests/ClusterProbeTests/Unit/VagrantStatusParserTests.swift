@@ -1,0 +1,57 @@
+import Testing
+@testable import ClusterProbe
+
+@Suite struct VagrantStatusParserTests {
+    @Test func runningMachineFromRecordedOutput() throws {
+        let status = try VagrantStatusParser.parse(Fixtures.text("scenarios/healthy/vagrant-status"))
+        #expect(status == VMStatus(state: "running", stateHuman: "running", provider: "virtualbox", machine: "devenv"))
+        #expect(status.isRunning)
+    }
+
+    @Test func notCreatedAndPoweroff() throws {
+        let notCreated = try VagrantStatusParser.parse(Fixtures.text("scenarios/not-created/vagrant-status"))
+        #expect(notCreated.state == "not_created")
+        #expect(notCreated.stateHuman == "not created")
+        #expect(!notCreated.isCreated)
+        let off = try VagrantStatusParser.parse(Fixtures.text("scenarios/poweroff/vagrant-status"))
+        #expect(off.state == "poweroff" && off.isCreated && !off.isRunning)
+    }
+
+    @Test func abortedWithLibvirtAsDebianVagrantPrintsIt() throws {
+        let text = """
+            1795607349,default,metadata,provider,libvirt
+            1795607349,default,provider-name,libvirt
+            1795607349,default,state,aborted
+            1795607349,default,state-human-short,aborted
+            1795607349,,ui,info,Current machine states:\\n\\ndefault                   aborted (libvirt)
+            """
+        let status = try VagrantStatusParser.parse(text)
+        #expect(status.machine == "default")
+        #expect(status.state == "aborted")
+        #expect(status.provider == "libvirt")
+    }
+
+    @Test func prefersTheDevenvMachineAmongSeveral() throws {
+        let text = """
+            1,db,state,running
+            1,devenv,state,saved
+            1,devenv,state-human-short,saved
+            """
+        #expect(try VagrantStatusParser.parse(text).state == "saved")
+    }
+
+    @Test func commasAndNewlinesAreUnescaped() {
+        let lines = VagrantStatusParser.lines("1,devenv,state-human-long,a%!(VAGRANT_COMMA) b\\nc")
+        #expect(lines.first?.data == ["a, b\nc"])
+    }
+
+    @Test func emptyOrForeignOutputIsAOneLineError() {
+        #expect(throws: CommandError.malformedOutput(tool: "vagrant", reason: "no machine in `vagrant status` output")) {
+            try VagrantStatusParser.parse("")
+        }
+        #expect(throws: CommandError.self) { try VagrantStatusParser.parse("Vagrant failed to initialize\n<html>") }
+        #expect(throws: CommandError.malformedOutput(tool: "vagrant", reason: "no state for machine devenv")) {
+            try VagrantStatusParser.parse("1,devenv,provider-name,virtualbox")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Stand-in for `kubectl` and `vagrant` in tests (installed as both names, first on PATH).
+
+It records the argv it got (one JSON array per line in $STANDIN_LOG) and replays recorded
+outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
+
+    <key>          stdout to print          <key>.exit    exit code (default 0)
+    <key>.stderr   stderr to print          <key>.hang    sleep until killed
+    <key>.follow   keep the stream open after printing (watch, logs -f) until killed
+    <key>.delay    seconds between stdout lines (streams that take time, like vagrant up)
+
+Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
+kubectl-get-pvc, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
+kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell.
+A missing <key> file means: print nothing, exit 0 -- unless $STANDIN_DIR/strict exists, then
+exit 1 with `standin: no fixture for <key>`. It never proves that a real cluster works.
+"""
+import json
+import os
+import sys
+import time
+
+
+def key_for(tool, args):
+    words = [a for a in args if not a.startswith("-")]
+    if tool == "vagrant":
+        return "vagrant-" + (words[0] if words else "none")
+    # kubectl: drop global flags with values
+    skip_next = False
+    rest = []
+    for a in args:
+        if skip_next:
+            skip_next = False
+            continue
+        if a in ("--kubeconfig", "--context", "--namespace", "-n"):
+            skip_next = True
+            continue
+        if a.startswith("--request-timeout"):
+            continue
+        rest.append(a)
+    if rest[:2] == ["get", "pods"]:
+        return "kubectl-watch-pods" if "--watch" in rest else "kubectl-get-pods"
+    if rest[:2] == ["get", "pvc"]:
+        return "kubectl-get-pvc"
+    if rest[:1] == ["exec"]:
+        return "kubectl-exec-shell" if "-it" in rest else "kubectl-exec-du"
+    if rest[:1] == ["logs"]:
+        if "--previous" in rest:
+            return "kubectl-logs-previous"
+        container = rest[rest.index("-c") + 1] if "-c" in rest else "app"
+        return "kubectl-logs-" + container
+    if rest[:2] == ["config", "current-context"]:
+        return "kubectl-context"
+    if rest[:2] == ["rollout", "restart"]:
+        return "kubectl-rollout-restart"
+    if rest[:2] == ["rollout", "status"]:
+        return "kubectl-rollout-status"
+    return "kubectl-" + "-".join(w for w in rest[:2])
+
+
+def main():
+    tool = os.path.basename(sys.argv[0])
+    args = sys.argv[1:]
+    log = os.environ.get("STANDIN_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(json.dumps([tool] + args) + "\n")
+            f.flush()
+    folder = os.environ.get("STANDIN_DIR", "")
+    key = key_for(tool, args)
+    path = os.path.join(folder, key)
+
+    def exists(suffix=""):
+        return os.path.exists(path + suffix)
+
+    if exists(".hang"):
+        time.sleep(3600)
+    if not exists() and os.path.exists(os.path.join(folder, "strict")):
+        sys.stderr.write("standin: no fixture for %s\n" % key)
+        sys.exit(1)
+    if exists():
+        delay = float(open(path + ".delay").read()) if exists(".delay") else 0
+        out = sys.stdout.buffer
+        with open(path, "rb") as f:
+            if delay:
+                for line in f:
+                    out.write(line)
+                    out.flush()
+                    time.sleep(delay)
+            else:
+                out.write(f.read())
+        out.flush()
+    if exists(".stderr"):
+        sys.stderr.buffer.write(open(path + ".stderr", "rb").read())
+        sys.stderr.flush()
+    if exists(".follow"):
+        while True:
+            time.sleep(3600)
+    sys.exit(int(open(path + ".exit").read()) if exists(".exit") else 0)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(1)

@@ -1,0 +1,63 @@
+"""Counts test results across the suites' JUnit XML reports and the checks' JSON lines.
+
+    junit.py case FILE NAME RC OUTPUT   record one check
+    junit.py summary DIR                print failures, then `N passed, N failed[, N skipped]`;
+                                        exit 1 if anything failed or nothing ran
+"""
+import glob
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+
+def record(path, name, rc, output):
+    with open(path, "a") as f:
+        f.write(json.dumps({"name": name, "ok": rc == "0", "output": output[-2000:]}) + "\n")
+
+
+def summary(directory):
+    passed = failed = skipped = 0
+    failures = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.xml"))):
+        try:
+            tree = ET.parse(path)
+        except ET.ParseError as e:
+            failed += 1
+            failures.append("%s: unreadable report (%s)" % (os.path.basename(path), e))
+            continue
+        for case in tree.iter("testcase"):
+            name = "%s.%s" % (case.get("classname", ""), case.get("name", ""))
+            if case.find("failure") is not None or case.find("error") is not None:
+                failed += 1
+                failures.append(name)
+            elif case.find("skipped") is not None:
+                skipped += 1
+            else:
+                passed += 1
+    checks = os.path.join(directory, "checks.jsonl")
+    if os.path.exists(checks):
+        with open(checks) as f:
+            for line in f:
+                item = json.loads(line)
+                if item["ok"]:
+                    passed += 1
+                else:
+                    failed += 1
+                    failures.append("check: " + item["name"])
+    for name in failures:
+        print("FAILED " + name)
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    print(line)
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "case":
+        record(*sys.argv[2:6])
+    elif sys.argv[1] == "summary":
+        sys.exit(summary(sys.argv[2]))
+    else:
+        sys.exit("usage: junit.py case FILE NAME RC OUTPUT | summary DIR")
