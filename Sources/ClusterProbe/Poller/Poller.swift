@@ -154,6 +154,9 @@ public final class Poller: Sendable {
             }
             let delay: Duration
             switch result {
+            case .success(let usage) where usage.usedBytes == nil:
+                // The claim is known but MySQL is not running (yet): look again soon.
+                delay = .seconds(3)
             case .success: delay = config.intervals.volume
             case .failure: delay = max(backoff.fail(), .seconds(5))
             }
@@ -227,13 +230,20 @@ public final class Poller: Sendable {
                     await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),
                                              mergeStderr: false) { batcher.add($0) }
                 }
-                // Reattach when the user picks another log or a newer pod takes over.
+                // Hands over lines that wait in the batcher (a quiet stream), and reattaches when the
+                // user picks another log or a newer pod takes over.
                 group.addTask {
+                    var ticks = 0
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(500))
-                        let now = self.model.snapshot()
+                        try? await Task.sleep(for: .milliseconds(50))
+                        batcher.flush()
+                        ticks += 1
+                        guard ticks % 10 == 0 else { continue }
                         if self.model.followed != component { return nil }
-                        if let current = now.pod(for: component), current.name != pod.name, current.readyContainers > 0 { return nil }
+                        if let current = self.model.snapshot().pod(for: component), current.name != pod.name,
+                           current.readyContainers > 0 {
+                            return nil
+                        }
                     }
                     return nil
                 }

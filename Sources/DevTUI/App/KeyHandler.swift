@@ -57,7 +57,7 @@ enum KeyHandler {
                 ui.status = .init(kind: .failure, text: "no Vagrantfile here: nothing to tear down")
                 return []
             }
-            if let refusal = busy(ui) { ui.status = refusal; return [] }
+            if let refusal = busy(ui, nowMs: context.nowMs) { ui.status = refusal; return [] }
             ui.overlay = .confirmTeardown
         case .char("l"):
             ui.logSource = ui.logSource.next
@@ -89,13 +89,13 @@ enum KeyHandler {
         ui.follow = ui.scroll == 0
     }
 
-    static func busy(_ ui: UIState) -> UIState.StatusLine? {
+    static func busy(_ ui: UIState, nowMs: Int) -> UIState.StatusLine? {
         guard let action = ui.action else { return nil }
-        return .init(kind: .info, text: "busy: \(action.kind.verb) is still running")
+        return .init(kind: .info, text: "busy: \(action.kind.verb) is still running", atMs: nowMs)
     }
 
     static func start(_ kind: ActionKind, _ ui: inout UIState, _ context: Context, effect: Effect) -> [Effect] {
-        if let refusal = busy(ui) {
+        if let refusal = busy(ui, nowMs: context.nowMs) {
             ui.status = refusal
             return []
         }

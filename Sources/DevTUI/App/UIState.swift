@@ -19,6 +19,8 @@ struct UIState: Equatable, Sendable {
         enum Kind: Equatable, Sendable { case info, success, failure }
         var kind: Kind
         var text: String
+        /// When it was said: a refusal shows over a running action's progress for a few seconds.
+        var atMs: Int = 0
     }
 }
 

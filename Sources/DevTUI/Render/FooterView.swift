@@ -23,6 +23,9 @@ enum FooterView {
 
     static func statusText(_ input: RenderInput) -> (String, Style) {
         let g = input.glyphs
+        if let status = input.ui.status, status.kind == .info, input.nowMs - status.atMs < 4000 {
+            return (status.text, .warn)
+        }
         if let action = input.ui.action {
             let latest = action.latestLine.map { ": \($0)" } ?? ""
             return ("\(action.kind.verb) \(LogsView.elapsed(input.nowMs - action.startedAtMs))\(latest)", .accent)

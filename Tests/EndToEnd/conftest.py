@@ -1,0 +1,151 @@
+"""devtui end to end: the real binary in tmux, stand-in kubectl/vagrant first on PATH (they replay
+recorded outputs and record their argv) and a real local HTTP server as the app endpoint."""
+import http.server
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+STANDINS = os.path.join(ROOT, "Tests", "Fixtures", "bin")
+SCENARIOS = os.path.join(ROOT, "Tests", "Fixtures", "scenarios")
+DEVTUI = os.environ.get("DEVTUI") or os.path.join(ROOT, ".build", "debug", "devtui")
+
+
+class App(http.server.BaseHTTPRequestHandler):
+    body = b"Hello Devops 123, 1234!"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def app_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/" % server.server_address[1]
+    server.shutdown()
+
+
+class World:
+    """A project folder, a scenario for the stand-ins, their argv log."""
+
+    def __init__(self, tmp_path, scenario, path_tools=("kubectl", "vagrant")):
+        self.project = tmp_path / "project"
+        (self.project / "app").mkdir(parents=True)
+        (self.project / "Vagrantfile").write_text("# stand-in project\n")
+        (self.project / "app" / "application.py").write_text("print('hi')\n")
+        self.scenario = tmp_path / "scenario"
+        shutil.copytree(os.path.join(SCENARIOS, scenario), str(self.scenario))
+        self.log = tmp_path / "argv.log"
+        self.bin = tmp_path / "bin"
+        self.bin.mkdir()
+        for tool in path_tools:
+            os.symlink(os.path.join(STANDINS, "standin.py"), str(self.bin / tool))
+        # Only what the stand-ins need, so the machine's real kubectl or vagrant is never found.
+        os.symlink(os.path.realpath(sys.executable), str(self.bin / "python3"))
+        for tool in ("sh", "sleep"):
+            os.symlink(shutil.which(tool), str(self.bin / tool))
+        self.env = {
+            "PATH": str(self.bin),
+            "STANDIN_DIR": str(self.scenario),
+            "STANDIN_LOG": str(self.log),
+            "LANG": "C.UTF-8",
+            "TERM": "xterm-256color",
+            "HOME": str(tmp_path),
+        }
+
+    def calls(self):
+        if not self.log.exists():
+            return []
+        return [json.loads(l) for l in self.log.read_text().splitlines() if l.strip()]
+
+    def called(self, *fragment):
+        """Whether some recorded argv ends with (or equals) the given words after the tool name."""
+        want = list(fragment)
+        return any(c[-len(want):] == want for c in self.calls())
+
+    def write(self, name, content):
+        (self.scenario / name).write_text(content)
+
+
+class Tmux:
+    def __init__(self, world, args, width=100, height=30):
+        self.socket = "devtui-e2e-%s" % uuid.uuid4().hex[:8]
+        self.world = world
+        env = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in world.env.items())
+        command = "env -i %s %s %s; echo DEVTUI_EXIT=$?; sleep 600" % (
+            env, shlex.quote(DEVTUI), " ".join(shlex.quote(a) for a in args))
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), command)
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"] + list(args),
+                              capture_output=True, text=True, check=False)
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "t").stdout
+
+    def alternate_on(self):
+        return self.tmux("display", "-p", "-t", "t", "#{alternate_on}").stdout.strip() == "1"
+
+    def pid(self):
+        """devtui's pid: the pane's shell runs it as its child."""
+        shell = self.tmux("display", "-p", "-t", "t", "#{pane_pid}").stdout.strip()
+        out = subprocess.run(["pgrep", "-P", shell, "-f", "devtui"], capture_output=True, text=True).stdout.split()
+        return int(out[0]) if out else None
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def resize(self, width, height):
+        self.tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
+
+    def wait_for(self, text, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError("%r not on screen after %.0f s:\n%s" % (text, timeout, self.screen()))
+
+    def wait_until(self, predicate, timeout=10, what="condition"):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for %s:\n%s" % (what, self.screen()))
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def run_devtui(tmp_path, app_server):
+    sessions = []
+
+    def start(scenario, args=None, width=100, height=30, path_tools=("kubectl", "vagrant")):
+        world = World(tmp_path, scenario, path_tools)
+        argv = ["--project-dir", str(world.project), "--app-url", app_server] + list(args or [])
+        session = Tmux(world, argv, width, height)
+        sessions.append(session)
+        return world, session
+
+    yield start
+    for s in sessions:
+        s.close()

@@ -1,0 +1,167 @@
+"""The dashboard as a person uses it. Stand-ins prove argv and rendering, not a real cluster."""
+import signal
+import time
+
+import os
+
+
+def test_healthy_environment_shows_every_panel(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    screen = tui.wait_for("187 MiB / 2.0 GiB")
+    screen = tui.wait_for("Hello Devops 123, 1234!")
+    assert "mysql-0" in screen and "Running" in screen
+    assert "● running (virtualbox)" in screen
+    assert "200 OK" in screen
+    tui.wait_for("Booting worker with pid: 9")
+    assert tui.alternate_on()
+    # The probes ran with the repo's conventions.
+    assert world.called("vagrant", "status", "--machine-readable")
+    calls = world.calls()
+    assert any("--watch" in c and "--output-watch-events" in c for c in calls)
+    assert any(c[-6:] == ["logs", "-f", "--tail=200", "app-7d9f8c6b5-x2kq9", "-c", "app"] for c in calls)
+
+
+def test_q_quits_and_restores_the_terminal(run_devtui):
+    _, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("q")
+    tui.wait_for("DEVTUI_EXIT=0")
+    assert not tui.alternate_on()
+
+
+def test_sigterm_restores_the_terminal(run_devtui):
+    _, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    os.kill(tui.pid(), signal.SIGTERM)
+    tui.wait_for("DEVTUI_EXIT=143")
+    assert not tui.alternate_on()
+
+
+def test_vm_not_created_then_u_provisions(run_devtui):
+    world, tui = run_devtui("not-created")
+    tui.wait_for("VM not created — press u to provision")
+    tui.keys("u")
+    tui.wait_for("Bringing machine 'devenv' up")
+    tui.wait_for("✓ provisioned", timeout=15)
+    assert world.called("vagrant", "up")
+    assert sum(1 for c in world.calls() if c[:2] == ["vagrant", "up"]) == 1
+
+
+def test_r_restarts_and_waits_for_the_rollout(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("r")
+    tui.wait_for("✓ restarted app", timeout=15)
+    assert world.called("rollout", "restart", "deployment/app")
+    assert world.called("rollout", "status", "deployment/app", "--timeout=180s")
+    restart = next(c for c in world.calls() if "restart" in c)
+    assert restart[:5] == ["kubectl", "--kubeconfig", str(world.project / ".devenv" / "kubeconfig"), "--namespace", "devenv"]
+
+
+def test_a_second_action_is_refused_while_one_runs(run_devtui):
+    world, tui = run_devtui("healthy")
+    world.write("vagrant-up.delay", "1.0")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("u")
+    tui.wait_for("provisioning (vagrant up)")
+    tui.keys("r")
+    tui.wait_for("busy: provisioning (vagrant up) is still running")
+    assert not world.called("rollout", "restart", "deployment/app")
+
+
+def test_teardown_without_y_runs_nothing(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("t")
+    tui.wait_for("Destroy the VM? MySQL data in mysql-data will be lost.")
+    tui.keys("Enter")
+    tui.wait_for("teardown cancelled")
+    tui.keys("t")
+    tui.wait_for("[y/N]")
+    tui.keys("n")
+    time.sleep(0.5)
+    assert not any(c[:2] == ["vagrant", "destroy"] for c in world.calls())
+    tui.keys("t")
+    tui.wait_for("[y/N]")
+    tui.keys("y")
+    tui.wait_for("✓ VM destroyed", timeout=15)
+    assert world.called("vagrant", "destroy", "-f")
+
+
+def test_s_opens_a_shell_and_comes_back(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("s")
+    tui.wait_for("shell closed")
+    assert world.called("exec", "-it", "app-7d9f8c6b5-x2kq9", "-c", "app", "--", "sh")
+    assert tui.alternate_on()
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+
+
+def test_resize_to_tiny_and_back(run_devtui):
+    _, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.resize(40, 10)
+    screen = tui.wait_for("Terminal too small: 40x10")
+    assert "┌" not in screen
+    tui.resize(100, 30)
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("q")
+    tui.wait_for("DEVTUI_EXIT=0")
+
+
+def test_help_overlay_lists_every_key(run_devtui):
+    _, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("?")
+    screen = tui.wait_for("this help (any key closes)")
+    for key_text in ("provision: vagrant up", "restart the app", "shell in the app container", "teardown: vagrant destroy",
+                     "switch logs", "follow logs", "scroll logs", "quit"):
+        assert key_text in screen, key_text
+
+
+def test_l_switches_to_mysql_logs(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("Booting worker")
+    tui.keys("l")
+    tui.wait_for("Logs · mysql")
+    tui.wait_for("ready for connections")
+    assert any(c[-6:] == ["logs", "-f", "--tail=200", "mysql-0", "-c", "mysql"] for c in world.calls())
+
+
+def test_missing_kubectl_is_named(run_devtui):
+    _, tui = run_devtui("healthy", path_tools=("vagrant",))
+    tui.wait_for("kubectl: not found on PATH")
+    tui.keys("q")
+    tui.wait_for("DEVTUI_EXIT=0")
+
+
+def test_unreachable_cluster_says_so_with_a_countdown(run_devtui):
+    world, tui = run_devtui("not-created")
+    world.write("vagrant-status", open(os.path.join(os.path.dirname(__file__), "..", "Fixtures", "scenarios", "healthy",
+                                                    "vagrant-status")).read())
+    screen = tui.wait_for("cluster unreachable: connection refused")
+    assert "retry in" in screen or "retrying" in screen
+
+
+def test_hostile_log_lines_do_not_break_the_screen(run_devtui):
+    world, tui = run_devtui("healthy")
+    with open(str(world.scenario / "kubectl-logs-app"), "wb") as f:
+        f.write(b"\x1b[2J\x1b[31mESCAPED\x07 \xff\xfe invalid utf8\n" + "漢字 wide ok\n".encode())
+    tui.wait_for("ESCAPED")
+    screen = tui.wait_for("wide ok")
+    assert "app-7d9f8c6b5-x2kq9" in screen  # the clear-screen sequence was not obeyed
+    assert "\ufffd" in screen
+
+
+def test_log_flood_keeps_q_responsive(run_devtui):
+    world, tui = run_devtui("healthy")
+    with open(str(world.scenario / "kubectl-logs-app"), "w") as f:
+        for i in range(100_000):
+            f.write('10.42.0.1 - - [25/Nov/2026:10:03:15 +0000] "GET /%d HTTP/1.1" 200 23 "-" "flood"\n' % i)
+    tui.wait_for("GET /99999 HTTP/1.1", timeout=30)
+    started = time.time()
+    tui.keys("q")
+    tui.wait_for("DEVTUI_EXIT=0", timeout=5)
+    assert time.time() - started < 2.0
