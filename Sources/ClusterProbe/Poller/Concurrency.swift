@@ -17,20 +17,51 @@ final class TaskBag: Sendable {
     func cancelAll() { tasks.withLock { $0.forEach { $0.cancel() }; $0.removeAll() } }
 }
 
-/// Lets an action cut a loop's sleep short ("refresh now").
+/// Lets an action cut a loop's sleep short ("refresh now"). Sleeping loops cost no wake-ups:
+/// a sleep is one timer, raced against a continuation that `wake` resumes.
 public final class Wakeups: Sendable {
     public enum Source: Sendable, Hashable, CaseIterable { case vm, context, pods, app, volume, logs }
-    private let pending = Mutex<Set<Source>>([])
 
-    public func wake(_ source: Source) { pending.withLock { _ = $0.insert(source) } }
+    private struct State {
+        var pending: Set<Source> = []
+        var waiters: [Source: CheckedContinuation<Void, Never>] = [:]
+    }
+    private let state = Mutex(State())
 
-    /// Sleeps for `duration`, returning early (within 100 ms) when `source` is woken or the task is cancelled.
+    public func wake(_ source: Source) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if let waiter = s.waiters.removeValue(forKey: source) { return waiter }
+            s.pending.insert(source)
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Sleeps for `duration`; returns early when `source` is woken or the task is cancelled.
     func sleep(_ duration: Duration, or source: Source) async {
-        let clock = ContinuousClock()
-        let deadline = clock.now + duration
-        while clock.now < deadline, !Task.isCancelled {
-            if pending.withLock({ $0.remove(source) != nil }) { return }
-            try? await Task.sleep(for: min(.milliseconds(100), deadline - clock.now))
+        if state.withLock({ $0.pending.remove(source) != nil }) { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { await self.woken(source) }
+            await group.next()
+            group.cancelAll()
+            await group.waitForAll()
+        }
+    }
+
+    private func woken(_ source: Source) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if Task.isCancelled || s.pending.remove(source) != nil { return true }
+                    s.waiters[source] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: source) }
+            waiter?.resume()
         }
     }
 }
@@ -43,11 +74,12 @@ final class LogBatcher: Sendable {
 
     init(deliver: @escaping @Sendable ([String]) -> Void) { self.deliver = deliver }
 
-    func add(_ line: String) {
+    func add(_ lines: [String]) {
         let batch: [String]? = pending.withLock { p in
-            p.lines.append(line)
+            p.lines.append(contentsOf: lines)
             let now = Clock.monotonicMs()
-            guard p.lines.count >= 512 || now - p.last >= 50 else { return nil }
+            // A quiet stream's line goes out at once; a flood goes out in chunks, at most every 50 ms.
+            guard p.lines.count >= 4096 || now - p.last >= 50 else { return nil }
             p.last = now
             defer { p.lines.removeAll(keepingCapacity: true) }
             return p.lines

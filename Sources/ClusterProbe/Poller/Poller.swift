@@ -94,10 +94,10 @@ public final class Poller: Sendable {
         let table = Locked(PodTable((model.snapshot().pods.value) ?? []))
         let splitter = Locked(JSONObjectSplitter())
         let model = self.model
-        return await runner.stream(config.target.watchPods(), mergeStderr: false) { line in
+        return await runner.stream(config.target.watchPods(), mergeStderr: false) { lines in
             // Lines arrive sanitized; JSON structure survives that (control characters only occur escaped).
             var objects: [[UInt8]] = []
-            splitter.with { $0.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } }
+            splitter.with { s in for line in lines { s.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } } }
             for object in objects {
                 guard let event = try? KubeJSON.decode(PodWatchEvent.self, from: object) else { continue }
                 let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }
@@ -171,12 +171,22 @@ public final class Poller: Sendable {
     /// Edit-to-live: a save under app/ starts the clock; the first response that differs, or a
     /// Gunicorn worker booting after the save, stops it.
     func codeLoop(root: String) async {
+        let model = self.model
+        let wakeups = self.wakeups
+        let saved: @Sendable (String, Int) -> Void = { file, mtimeMs in
+            model.update { $0.codeChange = CodeChangeInfo(file: file, savedAtMs: min(mtimeMs, Clock.wallMs())) }
+            wakeups.wake(.app)
+        }
+        #if os(Linux)
+        if let watcher = InotifyCodeWatcher(root: root) {
+            watcher.start(root: root, onChange: saved)
+            return
+        }
+        #endif
         var watcher = CodeWatcher(root: root)
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
-            guard let change = watcher.changes() else { continue }
-            model.update { $0.codeChange = CodeChangeInfo(file: change.file, savedAtMs: min(change.mtimeMs, Clock.wallMs())) }
-            wakeups.wake(.app)
+            if let change = watcher.changes() { saved(change.file, change.mtimeMs) }
         }
     }
 
@@ -233,12 +243,9 @@ public final class Poller: Sendable {
                 // Hands over lines that wait in the batcher (a quiet stream), and reattaches when the
                 // user picks another log or a newer pod takes over.
                 group.addTask {
-                    var ticks = 0
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(50))
+                        try? await Task.sleep(for: .milliseconds(500))
                         batcher.flush()
-                        ticks += 1
-                        guard ticks % 10 == 0 else { continue }
                         if self.model.followed != component { return nil }
                         if let current = self.model.snapshot().pod(for: component), current.name != pod.name,
                            current.readyContainers > 0 {

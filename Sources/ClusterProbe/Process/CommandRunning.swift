@@ -3,12 +3,12 @@ public protocol CommandRunning: Sendable {
     /// Runs to completion and collects output. A non-zero exit is a result, not an error.
     func run(_ command: Command, outputLimit: Int) async -> Result<CommandOutput, CommandError>
 
-    /// Runs and hands each sanitized stdout line (and stderr line, if `mergeStderr`) to `onLine`
-    /// as it arrives. Returns the exit code; cancelling the calling task stops the child.
+    /// Runs and hands the sanitized stdout lines (and stderr lines, if `mergeStderr`) to `onLines`
+    /// as they arrive, a chunk's worth at a time. Cancelling the calling task stops the child.
     func stream(
         _ command: Command,
         mergeStderr: Bool,
-        onLine: @escaping @Sendable (String) -> Void
+        onLines: @escaping @Sendable ([String]) -> Void
     ) async -> Result<StreamEnd, CommandError>
 
     /// Runs attached to this process's terminal (for `kubectl exec -it`). Returns the exit code.

@@ -1,5 +1,12 @@
-/// Cuts a byte stream into lines. Lines longer than `maxLine` are cut so that a stream
-/// without newlines cannot grow memory without bound.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Cuts a byte stream into sanitized lines. Lines longer than `maxLine` are cut so that a stream
+/// without newlines cannot grow memory without bound. Hot path of a log flood: memchr for the
+/// newlines, and no copy for a line that arrives whole in one chunk.
 public struct LineSplitter: Sendable {
     private var pending: [UInt8] = []
     public let maxLine: Int
@@ -8,26 +15,53 @@ public struct LineSplitter: Sendable {
         self.maxLine = maxLine
     }
 
-    public mutating func feed(_ bytes: some Sequence<UInt8>, _ emit: (String) -> Void) {
-        for byte in bytes {
-            if byte == 0x0A {
-                emit(TextSanitizer.line(pending))
-                pending.removeAll(keepingCapacity: true)
-            } else {
-                pending.append(byte)
-                if pending.count >= maxLine {
-                    emit(TextSanitizer.line(pending))
-                    pending.removeAll(keepingCapacity: true)
+    public mutating func feed(_ bytes: some Collection<UInt8>, _ emit: (String) -> Void) {
+        let array = Array(bytes)
+        array.withUnsafeBytes { feed(raw: $0, emit) }
+    }
+
+    public mutating func feed(raw bytes: UnsafeRawBufferPointer, _ emit: (String) -> Void) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        var start = 0
+        while start < bytes.count {
+            let found = memchr(base + start, 0x0A, bytes.count - start)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            if found != nil {
+                if pending.isEmpty, piece.count <= maxLine {
+                    emit(TextSanitizer.line(piece))
+                } else {
+                    append(piece, emit)
+                    flushPending(emit)
                 }
+                start = end + 1
+            } else {
+                append(piece, emit)
+                start = end
             }
         }
     }
 
+    /// Adds to the unfinished line, cutting it at `maxLine`.
+    private mutating func append(_ piece: UnsafeRawBufferPointer, _ emit: (String) -> Void) {
+        var rest = piece[...]
+        while !rest.isEmpty {
+            let room = maxLine - pending.count
+            let take = rest.prefix(room)
+            pending.append(contentsOf: take)
+            rest = rest.dropFirst(take.count)
+            if pending.count >= maxLine { flushPending(emit) }
+        }
+    }
+
+    private mutating func flushPending(_ emit: (String) -> Void) {
+        guard !pending.isEmpty else { return }
+        emit(TextSanitizer.line(pending))
+        pending.removeAll(keepingCapacity: true)
+    }
+
     /// Emits what is left after the stream closed without a final newline.
     public mutating func finish(_ emit: (String) -> Void) {
-        if !pending.isEmpty {
-            emit(TextSanitizer.line(pending))
-            pending.removeAll()
-        }
+        flushPending(emit)
     }
 }

@@ -43,7 +43,7 @@ public struct SubprocessRunner: CommandRunning {
     public func stream(
         _ command: Command,
         mergeStderr: Bool,
-        onLine: @escaping @Sendable (String) -> Void
+        onLines: @escaping @Sendable ([String]) -> Void
     ) async -> Result<StreamEnd, CommandError> {
         guard let config = configuration(for: command) else {
             return .failure(.notFound(tool: command.toolName))
@@ -54,14 +54,14 @@ public struct SubprocessRunner: CommandRunning {
                     let result = try await Subprocess.run(
                         config, input: .none, output: .sequence, error: .combinedWithOutput
                     ) { execution in
-                        try await Self.pump(execution.standardOutput, onLine)
+                        try await Self.pump(execution.standardOutput, onLines)
                     }
                     return .success(StreamEnd(exitCode: Self.exitCode(result.terminationStatus), message: ""))
                 }
                 let result = try await Subprocess.run(
                     config, input: .none, output: .sequence, error: .bytes(limit: 65536)
                 ) { execution in
-                    try await Self.pump(execution.standardOutput, onLine)
+                    try await Self.pump(execution.standardOutput, onLines)
                 }
                 let message = TextSanitizer.firstLine(TextSanitizer.clean(result.standardError))
                 return .success(StreamEnd(exitCode: Self.exitCode(result.terminationStatus), message: message))
@@ -122,12 +122,18 @@ public struct SubprocessRunner: CommandRunning {
         )
     }
 
-    private static func pump(_ sequence: SubprocessOutputSequence, _ onLine: @Sendable (String) -> Void) async throws {
+    private static func pump(_ sequence: SubprocessOutputSequence, _ onLines: @Sendable ([String]) -> Void) async throws {
         var splitter = LineSplitter()
+        var lines: [String] = []
         for try await buffer in sequence {
-            buffer.withUnsafeBytes { raw in splitter.feed(raw, onLine) }
+            buffer.withUnsafeBytes { raw in splitter.feed(raw: raw) { lines.append($0) } }
+            if !lines.isEmpty {
+                onLines(lines)
+                lines.removeAll(keepingCapacity: true)
+            }
         }
-        splitter.finish(onLine)
+        splitter.finish { lines.append($0) }
+        if !lines.isEmpty { onLines(lines) }
     }
 
     private func withTimeout<T: Sendable>(

@@ -11,7 +11,11 @@ public enum TextSanitizer {
 
     /// One line of text for a terminal cell row: newlines become spaces too.
     public static func line(_ bytes: some Collection<UInt8>) -> String {
-        cleanLine(String(decoding: bytes, as: UTF8.self))
+        // Fast path (almost every log line): no C0 control, no DEL, no C1 control (encoded 0xC2 0x80-0x9F).
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return cleanLine(String(decoding: bytes, as: UTF8.self))
     }
 
     public static func cleanLine(_ text: String) -> String {

@@ -77,9 +77,11 @@ final class ActionRunner: Sendable {
     private func streamStep(_ command: Command) async -> (Bool, String) {
         log("$ \(command)")
         let lastLine = Locked("")
-        let result = await runner.stream(command, mergeStderr: true) { line in
-            if !line.trimmingCharacters().isEmpty { lastLine.with { $0 = line } }
-            self.log(line)
+        let result = await runner.stream(command, mergeStderr: true) { lines in
+            for line in lines {
+                if !line.trimmingCharacters().isEmpty { lastLine.with { $0 = line } }
+                self.log(line)
+            }
         }
         switch result {
         case .failure(let error):

@@ -13,6 +13,10 @@ final class Dashboard {
     let terminal: Terminal
     let signals = SignalWatcher()
     var ui: UIState
+    /// Local time offset for the header clock, re-read once a minute (localtime_r reads /etc/localtime).
+    private var utcOffset: (minutes: Int, readAtMs: Int)?
+    /// The frame on screen: an identical new one is not painted again.
+    private var shown: Frame?
 
     init(probes: Probes, color: Bool) {
         self.probes = probes
@@ -48,6 +52,7 @@ final class Dashboard {
             }
             if let key = terminal.readKey() {
                 dirty = true
+                if key == .resize { shown = nil }
                 let state = model.read()
                 let context = KeyHandler.Context(snapshot: state.snapshot, logCount: state.logs[ui.logSource]?.count ?? 0,
                                                  pageSize: logRows(), nowMs: Clock.wallMs())
@@ -73,7 +78,9 @@ final class Dashboard {
             }
             let nowMs = Clock.wallMs()
             let version = model.version
-            if dirty || version != lastVersion || nowMs / 1000 != lastSecond {
+            // Time alone changes the screen every second only while something counts; else every 5 s.
+            let tick = ui.action != nil || Self.counting(model.snapshot(), nowMs: nowMs) ? 1 : 5
+            if dirty || version != lastVersion || nowMs / 1000 / tick != lastSecond / tick {
                 // A log flood bumps the version constantly: cap redraws at ~20 a second.
                 if dirty || nowMs - lastPaintMs >= 50 {
                     paint(nowMs: nowMs)
@@ -91,8 +98,20 @@ final class Dashboard {
         let (width, height) = terminal.size
         let input = RenderInput(snapshot: state.snapshot, logs: state.logs[ui.logSource] ?? LogBuffer(),
                                 followed: state.followed, ui: ui, width: width, height: height, nowMs: nowMs,
-                                utcOffsetMinutes: Self.utcOffsetMinutes())
-        terminal.paint(Renderer.render(input))
+                                utcOffsetMinutes: currentUTCOffset(nowMs: nowMs))
+        let frame = Renderer.render(input)
+        guard frame != shown else { return }
+        terminal.paint(frame)
+        shown = frame
+    }
+
+    /// Whether a countdown or a seconds-level age is on screen.
+    static func counting(_ snap: EnvironmentSnapshot, nowMs: Int) -> Bool {
+        let now = nowMs / 1000
+        let retrying = [snap.vm.error != nil, snap.pods.error != nil, snap.app.error != nil, snap.volume.error != nil].contains(true)
+        let waitingEdit = snap.codeChange.map { $0.liveAfterMs == nil && nowMs - $0.savedAtMs < 16_000 } ?? false
+        let youngPod = (snap.pods.value ?? []).contains { now - ($0.createdAt ?? 0) < 120 }
+        return retrying || waitingEdit || youngPod
     }
 
     func logRows() -> Int {
@@ -118,6 +137,7 @@ final class Dashboard {
         // Ctrl-C inside the shell reached us too: it was meant for the shell.
         _ = signals.take()
         terminal.resume()
+        shown = nil
         ui.action = nil
         switch result.with({ $0 }) {
         case .success(let code) where code == 0 || code == 130:
@@ -129,6 +149,13 @@ final class Dashboard {
         case nil:
             break
         }
+    }
+
+    func currentUTCOffset(nowMs: Int) -> Int {
+        if let cached = utcOffset, nowMs - cached.readAtMs < 60_000 { return cached.minutes }
+        let minutes = Self.utcOffsetMinutes()
+        utcOffset = (minutes, nowMs)
+        return minutes
     }
 
     static func utcOffsetMinutes() -> Int {

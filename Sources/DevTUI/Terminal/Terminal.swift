@@ -25,8 +25,8 @@ final class Terminal {
         nonl()
         keypad(devtui_stdscr(), true)
         curs_set(0)
-        // 50 ms key wait: the loop's tick, short enough to keep keys responsive during a flood.
-        wtimeout(devtui_stdscr(), 50)
+        // The loop's tick: a key ends the wait at once; model changes are painted within 100 ms.
+        wtimeout(devtui_stdscr(), 100)
         if colorEnabled, has_colors() {
             start_color()
             use_default_colors()

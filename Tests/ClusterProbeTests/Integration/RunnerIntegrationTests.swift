@@ -46,7 +46,7 @@ import Testing
     @Test func streamsLinesAsTheyArrive() async throws {
         let lines = Locked<[String]>([])
         let end = await runner.stream(Command("/bin/sh", ["-c", "echo one; sleep 0.1; printf 'two\\nthree'"], timeout: .seconds(5)),
-                                      mergeStderr: false) { line in lines.with { $0.append(line) } }
+                                      mergeStderr: false) { batch in lines.with { $0.append(contentsOf: batch) } }
         #expect(try end.get() == StreamEnd(exitCode: 0, message: ""))
         #expect(lines.with { $0 } == ["one", "two", "three"])
     }

@@ -30,6 +30,12 @@ final class CannedServer: @unchecked Sendable {
             _ = recv(client, &buffer, buffer.count, 0)
             if delayMs > 0 { usleep(useconds_t(delayMs * 1000)) }
             _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // Graceful close: closing with unread request bytes would send RST, and a reset can
+            // discard the answer before the client reads it.
+            shutdown(client, Int32(SHUT_WR))
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            while recv(client, &buffer, buffer.count, 0) > 0 {}
             close(client)
         }
     }

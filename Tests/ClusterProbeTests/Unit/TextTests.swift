@@ -102,3 +102,35 @@ import Testing
         #expect(config.target.kubeconfig == "/a/b/k")
     }
 }
+
+@Suite struct WakeupsTests {
+    @Test func wakeCutsASleepShort() async throws {
+        let wakeups = Wakeups()
+        let started = Clock.monotonicMs()
+        Task {
+            try await Task.sleep(for: .milliseconds(100))
+            wakeups.wake(.pods)
+        }
+        await wakeups.sleep(.seconds(10), or: .pods)
+        #expect(Clock.monotonicMs() - started < 2000)
+    }
+
+    @Test func aWakeBeforeTheSleepIsNotLost() async {
+        let wakeups = Wakeups()
+        wakeups.wake(.vm)
+        let started = Clock.monotonicMs()
+        await wakeups.sleep(.seconds(10), or: .vm)
+        #expect(Clock.monotonicMs() - started < 1000)
+    }
+
+    @Test func otherSourcesAndCancellation() async {
+        let wakeups = Wakeups()
+        let started = Clock.monotonicMs()
+        let task = Task { await wakeups.sleep(.seconds(10), or: .app) }
+        wakeups.wake(.vm)  // not ours
+        try? await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        await task.value
+        #expect(Clock.monotonicMs() - started < 2000)
+    }
+}

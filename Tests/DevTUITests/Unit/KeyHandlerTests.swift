@@ -27,7 +27,7 @@ import Testing
         var ui = UIState()
         #expect(KeyHandler.handle(.char("u"), &ui, context()) == [.provision])
         #expect(KeyHandler.handle(.char("r"), &ui, context()).isEmpty)
-        #expect(ui.status == .init(kind: .info, text: "busy: provisioning (vagrant up) is still running"))
+        #expect(ui.status == .init(kind: .info, text: "busy: provisioning (vagrant up) is still running", atMs: 1000))
         #expect(KeyHandler.handle(.char("t"), &ui, context()).isEmpty)
         #expect(ui.overlay == .none)
     }

@@ -1,0 +1,124 @@
+"""Measures devtui under tmux with stand-ins. Prints figures; asserts nothing (see bench/tui)."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Tests", "EndToEnd"))
+from conftest import Tmux, World  # noqa: E402
+
+import http.server  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import pathlib  # noqa: E402
+
+from conftest import App  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime of devtui itself
+
+
+def rss_kb(pid, key="VmRSS"):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def start(world, devtui, url):
+    tui = Tmux(world, ["--project-dir", str(world.project), "--app-url", url])
+    tui.world = world
+    deadline = time.time() + 20
+    while time.time() < deadline and tui.pid() is None:
+        time.sleep(0.05)
+    return tui
+
+
+def main(devtui, idle_seconds):
+    import conftest
+    conftest.DEVTUI = devtui
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/" % server.server_address[1]
+
+    # --- idle ---
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-tui-"))
+    world = World(tmp, "healthy")
+    tui = start(world, devtui, url)
+    tui.wait_for("187 MiB", timeout=30)
+    time.sleep(2)  # start-up done: the streams are open
+    pid = tui.pid()
+    calls_before = len(world.calls())
+    cpu_before = cpu_seconds(pid)
+    time.sleep(idle_seconds)
+    cpu = cpu_seconds(pid) - cpu_before
+    children = len(world.calls()) - calls_before
+    rss = rss_kb(pid)
+    hwm = rss_kb(pid, "VmHWM")
+    tui.keys("q")
+    tui.close()
+
+    print("devtui idle, %d s, default refresh (stand-ins, release build):" % idle_seconds)
+    print("  own CPU            %.3f%% of a core   (target <= 0.5%%)" % (100.0 * cpu / idle_seconds))
+    print("  child processes    %.1f per minute    (target <= 12)" % (children * 60.0 / idle_seconds))
+    print("  RSS                %.1f MB (peak %.1f MB)   (target <= 25 MB)" % (rss / 1024.0, hwm / 1024.0))
+
+    # --- log flood ---
+    lines = 200_000
+    tmp2 = pathlib.Path(tempfile.mkdtemp(prefix="bench-tui-flood-"))
+    flood = World(tmp2, "healthy")
+    flood.write("kubectl-logs-app", "")
+    tui = start(flood, devtui, url)
+    tui.wait_for("app-7d9f8c6b5-x2kq9", timeout=30)
+    tui.wait_for("following app-7d9f8c6b5-x2kq9", timeout=30)
+    # Reattach to a stream that floods: make the stand-in's log big, then force a reattach by
+    # ending the current stream (the follow marker is removed, so it exits; devtui reattaches).
+    with open(str(flood.scenario / "kubectl-logs-app"), "w") as f:
+        for i in range(lines):
+            f.write('10.42.0.1 - - [25/Nov/2026:10:03:15 +0000] "GET /%d HTTP/1.1" 200 23 "-" "flood"\n' % i)
+    os.remove(str(flood.scenario / "kubectl-logs-app.follow"))
+    pid = tui.pid()
+    follows_before = sum(1 for c in flood.calls() if "-f" in c and "logs" in c)
+    # The current stream only ends when its process does: kill the stand-in so devtui reattaches.
+    os.system("pkill -f 'bin/kubectl .*logs -f' >/dev/null 2>&1")
+    # The clock starts when devtui starts the new `kubectl logs -f` (the stand-in records it first
+    # thing): the reattach backoff is not part of the pipeline's throughput.
+    while sum(1 for c in flood.calls() if "-f" in c and "logs" in c) == follows_before:
+        time.sleep(0.001)
+    started = time.time()
+    key_latencies = []
+    done = False
+    while time.time() - started < 60 and not done:
+        sent = time.time()
+        tui.keys("?")
+        while time.time() - sent < 2:
+            if "this help (any key closes)" in tui.screen():
+                key_latencies.append(time.time() - sent)
+                break
+            time.sleep(0.002)
+        tui.keys("Escape")
+        done = "GET /%d HTTP" % (lines - 1) in tui.screen()
+        time.sleep(0.02)
+    while not done and time.time() - started < 60:
+        done = "GET /%d HTTP" % (lines - 1) in tui.screen()
+        time.sleep(0.01)
+    took = time.time() - started
+    rss_flood = rss_kb(pid, "VmHWM")
+    tui.keys("q")
+    tui.close()
+    print("log flood, %d lines through stand-in kubectl -> runner -> model -> screen:" % lines)
+    print("  throughput         %.0f lines/s end to end (target >= 100k)" % (lines / took if done else 0))
+    if key_latencies:
+        key_latencies.sort()
+        print("  key answered in    median %.0f ms, max %.0f ms over %d presses (target <= 50 ms;"
+              " includes tmux capture polling)" % (1000 * key_latencies[len(key_latencies) // 2],
+                                                    1000 * key_latencies[-1], len(key_latencies)))
+    print("  peak RSS           %.1f MB" % (rss_flood / 1024.0))
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
