@@ -114,7 +114,8 @@ enum StatusReport {
 }
 
 extension String {
+    /// Left-aligned in `width` columns (never cut).
     func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+        self + String(repeating: " ", count: max(0, width - count))
     }
 }
