@@ -20,7 +20,7 @@ DEVTUI = os.environ.get("DEVTUI") or os.path.join(ROOT, ".build", "debug", "devt
 
 
 class App(http.server.BaseHTTPRequestHandler):
-    body = b"Hello Devops 123, 1234!"
+    body = b"Hello Devops 123, 1234!"  # a test may change it, as a code edit would
 
     def do_GET(self):
         self.send_response(200)
@@ -34,6 +34,7 @@ class App(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def app_server():
+    App.body = b"Hello Devops 123, 1234!"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -139,8 +140,9 @@ class Tmux:
 def run_devtui(tmp_path, app_server):
     sessions = []
 
-    def start(scenario, args=None, width=100, height=30, path_tools=("kubectl", "vagrant")):
+    def start(scenario, args=None, width=100, height=30, path_tools=("kubectl", "vagrant"), env=None):
         world = World(tmp_path, scenario, path_tools)
+        world.env.update(env or {})
         argv = ["--project-dir", str(world.project), "--app-url", app_server] + list(args or [])
         session = Tmux(world, argv, width, height)
         sessions.append(session)

@@ -4,6 +4,8 @@ import time
 
 import os
 
+from conftest import App
+
 
 def test_healthy_environment_shows_every_panel(run_devtui):
     world, tui = run_devtui("healthy")
@@ -165,3 +167,21 @@ def test_log_flood_keeps_q_responsive(run_devtui):
     tui.keys("q")
     tui.wait_for("DEVTUI_EXIT=0", timeout=5)
     assert time.time() - started < 2.0
+
+
+def test_non_utf8_locale_draws_ascii(run_devtui):
+    _, tui = run_devtui("healthy", env={"LANG": "C", "LC_ALL": "C"})
+    screen = tui.wait_for("app-7d9f8c6b5-x2kq9")
+    assert "+ Pods" in screen and "|" in screen
+    assert "┌" not in screen and "●" not in screen
+
+
+def test_a_save_in_app_shows_when_it_is_live(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("Hello Devops 123, 1234!")
+    time.sleep(0.5)
+    (world.project / "app" / "application.py").write_text("print('edited')\n")
+    tui.wait_for("application.py saved, waiting")
+    App.body = b"Hello Devops 456, 1234!"  # what the reloaded app would answer
+    screen = tui.wait_for("edit live in")
+    assert "Hello Devops 456, 1234!" in screen
