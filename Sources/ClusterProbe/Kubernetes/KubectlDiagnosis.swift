@@ -5,6 +5,15 @@ public enum KubectlDiagnosis {
         return explain(message)
     }
 
+    /// Why a kubectl stream (watch, logs -f) ended, in one line.
+    public static func describe(_ end: Result<StreamEnd, CommandError>) -> String {
+        switch end {
+        case .success(let info) where !info.message.isEmpty: return explain(info.message)
+        case .success(let info): return "exit \(info.exitCode)"
+        case .failure(let error): return describe(error)
+        }
+    }
+
     public static func explain(_ message: String) -> String {
         let m = message.lowercased()
         if m.contains(".devenv/kubeconfig"), m.contains("no such file") {

@@ -76,12 +76,7 @@ public final class Poller: Sendable {
             let end = await watchPods()
             guard !Task.isCancelled else { return }
             let delay = backoff.fail()
-            let reason: String
-            switch end {
-            case .success(let info) where !info.message.isEmpty: reason = KubectlDiagnosis.explain(info.message)
-            case .success(let info): reason = "pod watch ended (exit \(info.exitCode))"
-            case .failure(let error): reason = KubectlDiagnosis.describe(error)
-            }
+            let reason = "pod watch ended: " + KubectlDiagnosis.describe(end)
             model.update {
                 $0.pods.fail(reason, at: Timestamp.now())
                 $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
@@ -266,12 +261,7 @@ public final class Poller: Sendable {
                 continue
             }
             let delay = backoff.fail()
-            let why: String
-            switch end {
-            case .success(let info) where !info.message.isEmpty: why = KubectlDiagnosis.explain(info.message)
-            case .success(let info): why = "exit \(info.exitCode)"
-            case .failure(let error): why = KubectlDiagnosis.describe(error)
-            }
+            let why = KubectlDiagnosis.describe(end)
             model.appendLog(source, ["── log stream of \(pod.name) ended: \(why); reattaching in \(DurationFormat.short(delay)) ──"])
             model.update { $0.logs.fail("log stream ended: \(why)", at: Timestamp.now()) }
             await wakeups.sleep(delay, or: .logs)

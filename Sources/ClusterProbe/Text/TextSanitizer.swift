@@ -46,7 +46,7 @@ public enum TextSanitizer {
 
 extension StringProtocol {
     /// Whitespace trim without Foundation.
-    func trimmingCharacters() -> String {
+    public func trimmingCharacters() -> String {
         var scalars = Substring(self).unicodeScalars[...]
         while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
         while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }

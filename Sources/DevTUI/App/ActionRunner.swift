@@ -94,12 +94,3 @@ final class ActionRunner: Sendable {
         }
     }
 }
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
-        while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
-    }
-}

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import ClusterProbe
 
-/// A one-shot TCP server on loopback that answers each connection with canned bytes.
+/// A one-shot TCP server on loopback that answers one connection with canned bytes. Its thread
+/// owns the listening socket and closes it after that connection (closing it from another thread
+/// could let a parallel test's new socket reuse the descriptor under a blocked accept).
 final class CannedServer: @unchecked Sendable {
     let port: UInt16
-    private let fd: Int32
 
-    init(response: [UInt8], delayMs: Int = 0) {
+    init(response: [UInt8], delayMs: Int = 0, accepting: Bool = true) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
@@ -17,14 +17,19 @@ final class CannedServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        listen(fd, 8)
+        if accepting { listen(fd, 8) }
         var bound = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
         port = UInt16(bigEndian: bound.sin_port)
         let listener = fd
+        guard accepting else {
+            close(fd)  // a port nobody listens on
+            return
+        }
         Thread.detachNewThread {
             let client = accept(listener, nil, nil)
+            close(listener)
             guard client >= 0 else { return }
             var buffer = [UInt8](repeating: 0, count: 4096)
             _ = recv(client, &buffer, buffer.count, 0)
@@ -40,7 +45,6 @@ final class CannedServer: @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
     var url: String { "http://127.0.0.1:\(port)/" }
 }
 
@@ -64,10 +68,8 @@ final class CannedServer: @unchecked Sendable {
     }
 
     @Test func refusedIsNamed() async {
-        let server = CannedServer(response: [])
-        let port = server.port
-        _ = consume server  // closes the listener: nothing answers on the port now
-        let result = await HTTPProbe().get("http://127.0.0.1:\(port)/")
+        let server = CannedServer(response: [], accepting: false)
+        let result = await HTTPProbe().get(server.url)
         #expect(result == .failure(.refused))
     }
 
