@@ -73,8 +73,14 @@ public final class Poller: Sendable {
                 backoff.reset()
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
             }
+            let watchStarted = Clock.monotonicMs()
             let end = await watchPods()
             guard !Task.isCancelled else { return }
+            if case .success(let info) = end, info.exitCode == 0, Clock.monotonicMs() - watchStarted > 10_000 {
+                // The API server closes long watches: list and watch again, no error to show.
+                // (A watch that ends at once is retried with backoff below, never in a tight loop.)
+                continue
+            }
             let delay = backoff.fail()
             let reason = "pod watch ended: " + KubectlDiagnosis.describe(end)
             model.update {

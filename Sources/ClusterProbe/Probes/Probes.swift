@@ -80,7 +80,7 @@ public struct Probes: Sendable {
         }
     }
 
-    public func app(previousBody: String? = nil) async -> AppHealth {
+    public func app() async -> AppHealth {
         switch await http.get(config.appURL) {
         case .success(let answer):
             let line = TextSanitizer.firstLine(String(decoding: answer.body, as: UTF8.self))
