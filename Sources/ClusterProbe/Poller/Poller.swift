@@ -112,12 +112,9 @@ public final class Poller: Sendable {
             let previous = model.snapshot().app.value
             var health = await probes.app()
             let now = Timestamp.now()
-            if let previous, previous.firstLine != nil, health.firstLine != nil, previous.firstLine != health.firstLine {
-                health.bodyChangedAt = now
-            } else {
-                health.bodyChangedAt = previous?.bodyChangedAt
-            }
-            let changed = previous?.firstLine != nil && previous?.firstLine != health.firstLine && health.firstLine != nil
+            // A change between two real answers (not to or from an error) is a change of the app.
+            let changed = previous?.firstLine != nil && health.firstLine != nil && previous?.firstLine != health.firstLine
+            health.bodyChangedAt = changed ? now : previous?.bodyChangedAt
             model.update { snap in
                 if let error = health.error {
                     snap.app.value = health
