@@ -114,6 +114,10 @@ public struct HTTPProbe: Sendable {
     static func connectAndFetch(fd: Int32, address: UnsafeMutablePointer<sockaddr>?, length: socklen_t,
                                 target: Target, deadline: Int, timeoutMs: Int) -> Result<[UInt8], Failure> {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        #if canImport(Darwin)
+        var on: Int32 = 1  // no SIGPIPE from a closed peer (Linux: MSG_NOSIGNAL on send)
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+        #endif
         if connect(fd, address, length) != 0 {
             guard errno == EINPROGRESS else { return .failure(errno == ECONNREFUSED ? .refused : .io(errorText(errno))) }
             guard wait(fd, events: Int16(POLLOUT), deadline: deadline) else { return .failure(.timedOut(timeoutMs)) }
@@ -126,7 +130,7 @@ public struct HTTPProbe: Sendable {
         let request = Array("GET \(target.path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: devtui\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, noSignal) }
             if n > 0 { sent += n; continue }
             if errno == EAGAIN || errno == EINTR {
                 guard wait(fd, events: Int16(POLLOUT), deadline: deadline) else { return .failure(.timedOut(timeoutMs)) }
@@ -203,6 +207,12 @@ public struct HTTPProbe: Sendable {
             if errno != EINTR { return true } // let the following call report the error
         }
     }
+
+    #if canImport(Darwin)
+    static let noSignal: Int32 = 0
+    #else
+    static let noSignal = Int32(MSG_NOSIGNAL)
+    #endif
 
     static func errorText(_ code: Int32) -> String {
         String(cString: strerror(code)).lowercased()

@@ -4,6 +4,15 @@ import Glibc
 import Darwin
 #endif
 
+/// A file's modification time in milliseconds since 1970.
+func mtimeMs(_ info: stat) -> Int {
+    #if canImport(Darwin)
+    return Int(info.st_mtimespec.tv_sec) * 1000 + Int(info.st_mtimespec.tv_nsec) / 1_000_000
+    #else
+    return Int(info.st_mtim.tv_sec) * 1000 + Int(info.st_mtim.tv_nsec) / 1_000_000
+    #endif
+}
+
 /// Notices saves under `app/` on the host by polling modification times: portable, and a few
 /// `stat` calls four times a second cost nothing next to a kubectl start.
 public struct CodeWatcher: Sendable {
@@ -43,7 +52,7 @@ public struct CodeWatcher: Sendable {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 walk(path, prefix: prefix + name + "/", depth: depth - 1, into: &result)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
-                result[prefix + name] = Int(info.st_mtim.tv_sec) * 1000 + Int(info.st_mtim.tv_nsec) / 1_000_000
+                result[prefix + name] = mtimeMs(info)
             }
         }
     }
@@ -104,7 +113,7 @@ public final class InotifyCodeWatcher: @unchecked Sendable {
                     let relative = prefix + name
                     var info = stat()
                     guard stat(root + "/" + relative, &info) == 0 else { continue }
-                    onChange(relative, Int(info.st_mtim.tv_sec) * 1000 + Int(info.st_mtim.tv_nsec) / 1_000_000)
+                    onChange(relative, mtimeMs(info))
                 }
             }
         }

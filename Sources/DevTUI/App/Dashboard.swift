@@ -2,6 +2,8 @@ import ClusterProbe
 import Dispatch
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The full-screen loop: keys -> effects, model -> render -> paint, at most ~20 frames a second.

@@ -2,6 +2,8 @@ import ArgumentParser
 import ClusterProbe
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Flags shared by the dashboard and `status`.
@@ -61,7 +63,7 @@ struct DevTUICommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileOutput.stderr(fullMessage(for: error))
-                Glibc.exit(2)
+                terminate(2)
             }
             exit(withError: error)
         }
@@ -81,6 +83,19 @@ struct DevTUICommand: ParsableCommand {
 
 enum FileOutput {
     static func stderr(_ text: String) {
+        #if canImport(Glibc)
         fputs(text.hasSuffix("\n") ? text : text + "\n", Glibc.stderr)
+        #else
+        fputs(text.hasSuffix("\n") ? text : text + "\n", Darwin.stderr)
+        #endif
     }
+}
+
+/// The C library's exit (ParsableCommand has an `exit` of its own).
+func terminate(_ code: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(code)
+    #else
+    Darwin.exit(code)
+    #endif
 }

@@ -2,6 +2,8 @@ import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the loop checks, so every exit path goes

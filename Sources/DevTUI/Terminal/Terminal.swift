@@ -1,6 +1,8 @@
 import CNCurses
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The only place that calls ncurses. Everything it paints comes from a `Frame`.
