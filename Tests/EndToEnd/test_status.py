@@ -73,3 +73,13 @@ def test_help_lists_every_flag_with_defaults(tmp_path):
         assert flag in out, flag
     assert "(default: devenv)" in out and "(default:" in out and "http://127.0.0.1:8080/" in out
     assert "status" in out
+
+
+def test_app_up_with_a_failing_pod_exits_0_and_says_but(tmp_path, app_server):
+    world = World(tmp_path, "crashloop")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, proc.stdout
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("OK: the app answers 200; but pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff")
+    doc = json.loads(status(world, app_server, "--json")[0].stdout)
+    assert doc["ok"] is True and doc["problems"] == ["pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff (7×, last: Error exit 1)"]

@@ -37,14 +37,17 @@ extension DevTUICommand {
             } else {
                 print(StatusReport.text(snapshot, problems: problems, now: Timestamp.now()))
             }
-            if !problems.isEmpty { throw ExitCode(1) }
+            // The app answering is what `status` vouches for; other problems are reported either way.
+            if !StatusReport.appUp(snapshot) { throw ExitCode(1) }
         }
     }
 }
 
 /// The text and JSON forms of `devtui status`.
 enum StatusReport {
-    /// What is down, one line each; empty when the app answers 200.
+    static func appUp(_ snap: EnvironmentSnapshot) -> Bool { snap.app.value?.isUp == true }
+
+    /// What is wrong, one line each: empty when everything is healthy.
     static func problems(_ snap: EnvironmentSnapshot) -> [String] {
         var list: [String] = []
         if snap.usesVagrant {
@@ -90,7 +93,13 @@ enum StatusReport {
         } else {
             lines.append(row("MySQL", snap.volume.error ?? "?"))
         }
-        lines.append(problems.isEmpty ? "OK: the app answers 200" : "DOWN: " + problems.joined(separator: "; "))
+        if !appUp(snap) {
+            lines.append("DOWN: " + problems.joined(separator: "; "))
+        } else if problems.isEmpty {
+            lines.append("OK: the app answers 200")
+        } else {
+            lines.append("OK: the app answers 200; but " + problems.joined(separator: "; "))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -100,7 +109,9 @@ enum StatusReport {
 
     struct Document: Encodable {
         var schema = 1
+        /// The app answers 200 (the exit status is 0 exactly then).
         var ok: Bool
+        /// Everything wrong, including while the app still answers.
         var problems: [String]
         var snapshot: EnvironmentSnapshot
     }
@@ -108,7 +119,7 @@ enum StatusReport {
     static func json(_ snap: EnvironmentSnapshot, problems: [String]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(Document(ok: problems.isEmpty, problems: problems, snapshot: snap))
+        let data = try encoder.encode(Document(ok: appUp(snap), problems: problems, snapshot: snap))
         return String(decoding: data, as: UTF8.self)
     }
 }
