@@ -52,13 +52,6 @@ public final class EnvironmentModel: Sendable {
         }
     }
 
-    public func clearLog(_ source: LogSource) {
-        state.withLock { s in
-            s.logs[source]!.removeAll()
-            s.version &+= 1
-        }
-    }
-
     public var followed: String { state.withLock { $0.followed } }
 
     public func setFollowed(_ component: String) {

@@ -30,7 +30,4 @@ public struct SourceState<Value: Sendable & Equatable & Codable>: Sendable, Equa
         error = message
         checkedAt = now
     }
-
-    /// Whether anything was ever learned.
-    public var isKnown: Bool { value != nil || error != nil }
 }

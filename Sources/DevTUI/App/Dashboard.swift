@@ -31,7 +31,6 @@ final class Dashboard {
         terminal = Terminal(color: color)
         ui = UIState()
         ui.ascii = !terminal.unicode
-        ui.color = color
     }
 
     /// Returns the process exit code. The terminal is restored on every path out.
@@ -80,9 +79,7 @@ final class Dashboard {
             }
             let nowMs = Clock.wallMs()
             let version = model.version
-            // Time alone changes the screen every second only while something counts; else every 5 s.
-            let tick = ui.action != nil || Self.counting(model.snapshot(), nowMs: nowMs) ? 1 : 5
-            if dirty || version != lastVersion || nowMs / 1000 / tick != lastSecond / tick {
+            if dirty || version != lastVersion || timeMoved(nowMs: nowMs, lastSecond: lastSecond) {
                 // A log flood bumps the version constantly: cap redraws at ~20 a second.
                 if dirty || nowMs - lastPaintMs >= 50 {
                     paint(nowMs: nowMs)
@@ -105,6 +102,14 @@ final class Dashboard {
         guard frame != shown else { return }
         terminal.paint(frame)
         shown = frame
+    }
+
+    /// Time alone changes the screen every second only while something counts, else every 5 s.
+    /// Asked at most once a second, so the 100 ms tick does not copy the snapshot.
+    func timeMoved(nowMs: Int, lastSecond: Int) -> Bool {
+        guard nowMs / 1000 != lastSecond else { return false }
+        let tick = ui.action != nil || Self.counting(model.snapshot(), nowMs: nowMs) ? 1 : 5
+        return nowMs / 1000 / tick != lastSecond / tick
     }
 
     /// Whether a countdown or a seconds-level age is on screen.

@@ -13,7 +13,6 @@ struct UIState: Equatable, Sendable {
     var status: StatusLine?
     var action: RunningAction?
     var ascii = false
-    var color = true
 
     struct StatusLine: Equatable, Sendable {
         enum Kind: Equatable, Sendable { case info, success, failure }

@@ -98,8 +98,6 @@ struct Frame: Equatable, Sendable {
             return line
         }.joined(separator: "\n")
     }
-
-    func style(x: Int, y: Int) -> Style { rows[y][x].style }
 }
 
 /// Display width of text without the C library's locale-dependent wcwidth, so rendering stays pure.
