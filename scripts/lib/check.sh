@@ -1,0 +1,11 @@
+# shellcheck shell=bash
+# check NAME CMD...: runs one check that is not a test runner and records it as one JUnit-style
+# case in $CHECK_REPORT (summed by scripts/lib/junit.py), printing ok/FAIL and the failure's tail.
+check() {
+  local name=$1; shift
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  python3 "$(dirname "${BASH_SOURCE[0]}")/junit.py" case "$CHECK_REPORT" "$name" "$rc" "$out"
+  if [ $rc -eq 0 ]; then echo "ok    $name"; else echo "FAIL  $name"; printf '%s\n' "$out" | tail -20 | sed 's/^/      /'; fi
+  return 0
+}
