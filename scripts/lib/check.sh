@@ -5,7 +5,13 @@ check() {
   local name=$1; shift
   local out rc
   out=$("$@" 2>&1); rc=$?
+  record_check "$name" "$rc" "$out"
+}
+
+# record_check NAME RC OUTPUT: records an outcome already known (a runner's exit status, a missing suite).
+record_check() {
+  local name=$1 rc=$2 out=$3
   python3 "$(dirname "${BASH_SOURCE[0]}")/junit.py" case "$CHECK_REPORT" "$name" "$rc" "$out"
-  if [ $rc -eq 0 ]; then echo "ok    $name"; else echo "FAIL  $name"; printf '%s\n' "$out" | tail -20 | sed 's/^/      /'; fi
+  if [ "$rc" -eq 0 ]; then echo "ok    $name"; else echo "FAIL  $name"; printf '%s\n' "$out" | tail -20 | sed 's/^/      /'; fi
   return 0
 }

@@ -1,6 +1,7 @@
 """Counts test results across the suites' JUnit XML reports and the checks' JSON lines.
 
     junit.py case FILE NAME RC OUTPUT   record one check
+    junit.py count FILE                 print how many test cases a report holds (0: none, or unreadable)
     junit.py summary DIR                print failures, then `N passed, N failed[, N skipped]`;
                                         exit 1 if anything failed or nothing ran
 """
@@ -14,6 +15,13 @@ import xml.etree.ElementTree as ET
 def record(path, name, rc, output):
     with open(path, "a") as f:
         f.write(json.dumps({"name": name, "ok": rc == "0", "output": output[-2000:]}) + "\n")
+
+
+def count(path):
+    try:
+        return sum(1 for _ in ET.parse(path).iter("testcase"))
+    except (OSError, ET.ParseError):
+        return 0
 
 
 def summary(directory):
@@ -57,7 +65,9 @@ def summary(directory):
 if __name__ == "__main__":
     if sys.argv[1] == "case":
         record(*sys.argv[2:6])
+    elif sys.argv[1] == "count":
+        print(count(sys.argv[2]))
     elif sys.argv[1] == "summary":
         sys.exit(summary(sys.argv[2]))
     else:
-        sys.exit("usage: junit.py case FILE NAME RC OUTPUT | summary DIR")
+        sys.exit("usage: junit.py case FILE NAME RC OUTPUT | count FILE | summary DIR")

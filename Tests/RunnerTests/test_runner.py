@@ -1,0 +1,163 @@
+"""scripts/test itself: it runs on a scratch copy of the repo's runner (scripts/, .ci/) with small
+suites written here, a fault is injected, and the last line and exit status must say so.
+
+The installed tools are shared through TEST_TOOLS_DIR (set by scripts/test), so each run takes
+about a second; every run gets its own reports folder."""
+import os
+import re
+import shutil
+import stat
+import subprocess
+import textwrap
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(, \d+ skipped)?$")
+
+STATIC_CHECKS = """\
+#!/usr/bin/env bash
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. scripts/lib/check.sh
+check "fixture check" test -f Tests/InfraTests/test_policy.py
+echo "static-checks: done"
+"""
+
+POLICY_TESTS = """\
+def test_one():
+    assert 1 + 1 == 2
+
+
+def test_two():
+    assert "two".upper() == "TWO"
+"""
+
+# A stand-in `swift`: builds nothing; `swift test` writes a Swift Testing report whose one test
+# fails when UPDATE_GOLDEN reached it (the real golden tests fail in that mode, on purpose).
+FAKE_SWIFT = """\
+#!/usr/bin/env python3
+import os, sys
+args = sys.argv[1:]
+if args[:1] == ["test"]:
+    out = args[args.index("--xunit-output") + 1]
+    base = out[:-len(".xml")] + "-swift-testing.xml"
+    if os.environ.get("FAKE_SWIFT_NO_REPORT"):
+        sys.exit(0)
+    inner = '<failure message="UPDATE_GOLDEN reached swift test"/>' if "UPDATE_GOLDEN" in os.environ else ""
+    with open(base, "w") as f:
+        f.write('<testsuites><testsuite name="t" tests="1"><testcase classname="Golden" name="screens">'
+                + inner + '</testcase></testsuite></testsuites>')
+    sys.exit(1 if inner else 0)
+sys.exit(0)
+"""
+
+
+class Scratch:
+    def __init__(self, tmp_path):
+        self.root = tmp_path / "repo"
+        for part in ("scripts", ".ci"):
+            shutil.copytree(os.path.join(ROOT, part), str(self.root / part))
+        # setup() keys the Python 2.7 install on this file's hash: the real one matches the shared tools.
+        (self.root / "Tests" / "AppTests").mkdir(parents=True)
+        shutil.copy(os.path.join(ROOT, "Tests", "AppTests", "requirements.txt"), str(self.root / "Tests" / "AppTests"))
+        infra = self.root / "Tests" / "InfraTests"
+        infra.mkdir()
+        self.write("Tests/InfraTests/static-checks", STATIC_CHECKS, executable=True)
+        self.write("Tests/InfraTests/test_policy.py", POLICY_TESTS)
+        for folder in ("ClusterProbeTests", "DevTUITests", "EndToEnd"):
+            (self.root / "Tests" / folder).mkdir()
+        self.bin = tmp_path / "bin"
+        self.bin.mkdir()
+        self.write_at(self.bin / "swift", FAKE_SWIFT, executable=True)
+        self.reports = tmp_path / "reports"
+
+    def write(self, rel, text, executable=False):
+        self.write_at(self.root / rel, text, executable)
+
+    def write_at(self, path, text, executable=False):
+        path.write_text(text)
+        if executable:
+            path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+    def run(self, *suites, **env):
+        full = dict(os.environ)
+        full.update(env)
+        full["PATH"] = str(self.bin) + os.pathsep + full["PATH"]
+        full["TEST_REPORTS_DIR"] = str(self.reports)
+        full.setdefault("TEST_TOOLS_DIR", os.path.join(ROOT, ".tools"))
+        proc = subprocess.run(["bash", "scripts/test"] + list(suites), cwd=str(self.root), env=full,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                              timeout=300)
+        lines = proc.stdout.strip().splitlines()
+        match = SUMMARY.match(lines[-1]) if lines else None
+        assert match, "no summary line at the end:\n" + proc.stdout[-3000:]
+        return proc.returncode, int(match.group(1)), int(match.group(2)), proc.stdout
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    return Scratch(tmp_path)
+
+
+def test_a_sound_run_is_green_and_counts_every_check(scratch):
+    rc, passed, failed, out = scratch.run("infra")
+    # fixture check + static-checks ran to the end + 2 policy tests + the runner's exit status
+    assert (rc, passed, failed) == (0, 5, 0), out
+
+
+def test_static_checks_not_executable_is_a_failure(scratch):
+    path = scratch.root / "Tests" / "InfraTests" / "static-checks"
+    path.chmod(0o644)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed >= 1, out
+    assert "FAIL  static-checks ran to the end" in out
+
+
+def test_static_checks_exiting_early_with_success_is_a_failure(scratch):
+    scratch.write("Tests/InfraTests/static-checks",
+                  STATIC_CHECKS.replace('check "fixture check"', 'exit 0\ncheck "fixture check"'), executable=True)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed == 1, out
+    assert "stopped before its last check" in out
+
+
+def test_a_missing_suite_folder_is_a_failure_not_a_skip(scratch):
+    shutil.rmtree(str(scratch.root / "Tests" / "EndToEnd"))
+    rc, passed, failed, out = scratch.run("infra", "e2e")
+    assert rc != 0 and failed == 1, out
+    assert "FAIL  e2e: Tests/EndToEnd exists" in out
+
+
+def test_inherited_pytest_addopts_cannot_deselect_tests(scratch):
+    rc, passed, failed, out = scratch.run("infra", PYTEST_ADDOPTS="-k test_one")
+    assert (rc, passed, failed) == (0, 5, 0), out
+    assert "2 passed" in out
+
+
+def test_inherited_update_golden_never_reaches_swift_test(scratch):
+    rc, passed, failed, out = scratch.run("swift", UPDATE_GOLDEN="1")
+    # swift build + the one golden test + swift test's exit status
+    assert (rc, passed, failed) == (0, 3, 0), out
+
+
+def test_a_runner_that_reports_no_test_is_a_failure(scratch):
+    rc, passed, failed, out = scratch.run("swift", FAKE_SWIFT_NO_REPORT="1")
+    assert rc != 0 and failed == 1, out
+    assert "nothing ran" in out
+
+
+def test_a_suite_with_no_tests_is_a_failure(scratch):
+    (scratch.root / "Tests" / "InfraTests" / "test_policy.py").unlink()
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed >= 1, out
+
+
+def test_an_unknown_suite_is_a_usage_error(scratch):
+    proc = subprocess.run(["bash", "scripts/test", "nosuch"], cwd=str(scratch.root),
+                          env=dict(os.environ, PATH=str(scratch.bin) + os.pathsep + os.environ["PATH"],
+                                   TEST_REPORTS_DIR=str(scratch.reports),
+                                   TEST_TOOLS_DIR=os.environ.get("TEST_TOOLS_DIR", os.path.join(ROOT, ".tools"))),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    assert proc.returncode == 2, proc.stdout
+    assert "unknown suite: nosuch" in proc.stdout
