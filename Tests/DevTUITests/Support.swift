@@ -3,9 +3,11 @@ import Foundation
 @testable import DevTUI
 
 enum TestData {
+    /// This file is <root>/Tests/DevTUITests/Support.swift: the root is two folders up.
     static let repoRoot: String = {
-        let path = #filePath
-        return String(path[..<path.range(of: "/Tests/")!.lowerBound])
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
     }()
 
     static func bytes(_ relative: String) -> [UInt8] {

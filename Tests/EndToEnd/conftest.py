@@ -5,6 +5,7 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -40,6 +41,16 @@ def app_server():
     thread.start()
     yield "http://127.0.0.1:%d/" % server.server_address[1]
     server.shutdown()
+
+
+@pytest.fixture
+def refused_url():
+    """An app URL whose port refuses connections for the whole test: bound, never listening, so no
+    parallel test can take the port (a port merely assumed closed, like :9, may be open elsewhere)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield "http://127.0.0.1:%d/" % sock.getsockname()[1]
+    sock.close()
 
 
 class World:
@@ -101,7 +112,12 @@ class Tmux:
         return self.tmux("capture-pane", "-p", "-t", "t").stdout
 
     def alternate_on(self):
-        return self.tmux("display", "-p", "-t", "t", "#{alternate_on}").stdout.strip() == "1"
+        # A failed query (no server, no pane) must not read as "the terminal was restored".
+        out = self.tmux("display", "-p", "-t", "t", "#{alternate_on}")
+        assert out.returncode == 0, "tmux display failed: %s" % out.stderr.strip()
+        value = out.stdout.strip()
+        assert value in ("0", "1"), "tmux display printed %r" % value
+        return value == "1"
 
     def pid(self):
         """devtui's pid: the pane's shell runs it as its child."""

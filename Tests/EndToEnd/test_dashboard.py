@@ -157,6 +157,21 @@ def test_hostile_log_lines_do_not_break_the_screen(run_devtui):
     assert "\ufffd" in screen
 
 
+def test_escape_sequences_in_logs_are_shown_not_obeyed(run_devtui):
+    # Bytes only the sanitizer can stop: an ESC followed by printable text. Were ESC let through,
+    # the terminal would obey it (a title change, red text) or a later layer would drop the ESC
+    # alone; either way the visible placeholder before the sequence would be missing.
+    world, tui = run_devtui("healthy")
+    with open(str(world.scenario / "kubectl-logs-app"), "wb") as f:
+        f.write(b"\x1b]2;pwned-title\x07title line\n\x1b[31mRED-TEXT\x1b[0m done\n")
+    screen = tui.wait_for("RED-TEXT")
+    assert "\ufffd[31mRED-TEXT\ufffd[0m done" in screen
+    assert "\ufffd]2;pwned-title\ufffdtitle line" in screen
+    title = tui.tmux("display", "-p", "-t", "t", "#{pane_title}")
+    assert title.returncode == 0, title.stderr
+    assert "pwned" not in title.stdout
+
+
 def test_log_flood_keeps_q_responsive(run_devtui):
     world, tui = run_devtui("healthy")
     with open(str(world.scenario / "kubectl-logs-app"), "w") as f:

@@ -30,9 +30,9 @@ def test_healthy_json_and_exit_0(tmp_path, app_server):
     assert snap["kubeContext"] == "default"
 
 
-def test_crashloop_text_says_what_is_down(tmp_path):
+def test_crashloop_text_says_what_is_down(tmp_path, refused_url):
     world = World(tmp_path, "crashloop")
-    proc, _ = status(world, "http://127.0.0.1:9/")
+    proc, _ = status(world, refused_url)
     assert proc.returncode == 1
     last = proc.stdout.strip().splitlines()[-1]
     assert last.startswith("DOWN: ")
@@ -40,9 +40,9 @@ def test_crashloop_text_says_what_is_down(tmp_path):
     assert "app: connection refused" in last
 
 
-def test_nothing_at_all_is_clear_and_bounded(tmp_path):
+def test_nothing_at_all_is_clear_and_bounded(tmp_path, refused_url):
     world = World(tmp_path, "healthy", path_tools=())
-    proc, took = status(world, "http://127.0.0.1:9/", "--json")
+    proc, took = status(world, refused_url, "--json")
     assert proc.returncode == 1
     doc = json.loads(proc.stdout)
     assert doc["snapshot"]["vm"]["error"] == "vagrant: not found on PATH"
@@ -51,10 +51,10 @@ def test_nothing_at_all_is_clear_and_bounded(tmp_path):
     assert took < 10
 
 
-def test_a_hung_kubectl_is_cut_off(tmp_path):
+def test_a_hung_kubectl_is_cut_off(tmp_path, refused_url):
     world = World(tmp_path, "healthy")
     world.write("kubectl-get-pods.hang", "")
-    proc, took = status(world, "http://127.0.0.1:9/")
+    proc, took = status(world, refused_url)
     assert proc.returncode == 1
     assert "pods: kubectl: no answer within" in proc.stdout
     assert took < 15

@@ -10,9 +10,13 @@ import SystemPackage
 public struct SubprocessRunner: CommandRunning {
     /// PATH to search and to give children; nil means this process's PATH.
     public let searchPath: String?
+    /// Variables every child gets on top of this process's environment (tests point stand-ins at
+    /// their scenario here, instead of changing the environment other tests spawn with).
+    public let environment: [String: String]
 
-    public init(searchPath: String? = nil) {
+    public init(searchPath: String? = nil, environment: [String: String] = [:]) {
         self.searchPath = searchPath
+        self.environment = environment
     }
 
     public func run(_ command: Command, outputLimit: Int) async -> Result<CommandOutput, CommandError> {
@@ -110,6 +114,7 @@ public struct SubprocessRunner: CommandRunning {
         }
         var env = Environment.inherit
         var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
         for (key, value) in command.environment { updates[Environment.Key(stringLiteral: key)] = value }
         if let searchPath { updates["PATH"] = searchPath }
         if !updates.isEmpty { env = env.updating(updates) }

@@ -5,8 +5,11 @@ import Testing
 /// Probes against stand-in kubectl/vagrant that replay recorded outputs and record their argv.
 /// These prove the commands and the parsing, never that a real cluster works.
 @Suite(.serialized) struct ProbesIntegrationTests {
+    /// The app endpoint: a port that refuses for as long as the test runs (one instance per test).
+    let appPort = RefusingPort()
+
     func probes(_ world: StandinWorld, kubeconfig: String? = "/p/.devenv/kubeconfig") -> Probes {
-        let config = ProbeConfig(projectDir: world.dir, target: KubeTarget(kubeconfig: kubeconfig), appURL: "http://127.0.0.1:1/")
+        let config = ProbeConfig(projectDir: world.dir, target: KubeTarget(kubeconfig: kubeconfig), appURL: appPort.url)
         return Probes(config: config, runner: world.runner)
     }
 
@@ -53,7 +56,7 @@ import Testing
     @Test func aHungKubectlTimesOut() async throws {
         let world = try StandinWorld(scenario: "healthy", extraFiles: ["kubectl-get-pods.hang": ""])
         defer { world.remove() }
-        var config = ProbeConfig(projectDir: world.dir, target: KubeTarget(), appURL: "http://127.0.0.1:1/")
+        var config = ProbeConfig(projectDir: world.dir, target: KubeTarget(), appURL: appPort.url)
         config.target.requestTimeoutSeconds = 1
         let command = Command("kubectl", config.target.getPods().arguments, timeout: .milliseconds(500))
         let started = Clock.monotonicMs()

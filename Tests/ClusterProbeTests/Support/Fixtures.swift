@@ -3,9 +3,12 @@ import Foundation
 
 /// Paths into the repo's shared test fixtures (Tests/Fixtures), found from this file's location.
 enum Fixtures {
+    /// This file is <root>/Tests/ClusterProbeTests/Support/Fixtures.swift: the root is three folders up
+    /// (a search for "/Tests/" would stop early in a checkout under a folder named Tests).
     static let repoRoot: String = {
-        let path = #filePath
-        return String(path[..<path.range(of: "/Tests/")!.lowerBound])
+        var path = #filePath
+        for _ in 0..<4 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
     }()
     static var standins: String { repoRoot + "/Tests/Fixtures/bin" }
     static func scenario(_ name: String) -> String { repoRoot + "/Tests/Fixtures/scenarios/" + name }
@@ -36,9 +39,11 @@ struct StandinWorld {
             try content.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
         }
         log = dir + "/argv.log"
-        setenv("STANDIN_DIR", dir, 1)
-        setenv("STANDIN_LOG", log, 1)
-        runner = SubprocessRunner(searchPath: Fixtures.standins + ":/usr/bin:/bin")
+        // The stand-ins are `#!/usr/bin/env python3`: keep python3's folder on PATH, wherever it is.
+        let python = ExecutableLocator.find("python3", path: ExecutableLocator.currentPath()) ?? "/usr/bin/python3"
+        let pythonDir = String(python[..<python.lastIndex(of: "/")!])
+        runner = SubprocessRunner(searchPath: Fixtures.standins + ":" + pythonDir + ":/usr/bin:/bin",
+                                  environment: ["STANDIN_DIR": dir, "STANDIN_LOG": log])
     }
 
     /// Every argv the stand-ins received, in order.
@@ -50,4 +55,29 @@ struct StandinWorld {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+/// A loopback port that refuses connections for as long as this object lives: bound, never
+/// listening, so no other test can take the port while it is in use as "nothing listens here".
+final class RefusingPort: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var bound = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
+        port = UInt16(bigEndian: bound.sin_port)
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    var url: String { "http://127.0.0.1:\(port)/" }
 }

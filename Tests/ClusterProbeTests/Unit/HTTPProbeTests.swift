@@ -8,7 +8,7 @@ import Testing
 final class CannedServer: @unchecked Sendable {
     let port: UInt16
 
-    init(response: [UInt8], delayMs: Int = 0, accepting: Bool = true) {
+    init(response: [UInt8], delayMs: Int = 0) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -17,16 +17,12 @@ final class CannedServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        if accepting { listen(fd, 8) }
+        listen(fd, 8)
         var bound = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
         port = UInt16(bigEndian: bound.sin_port)
         let listener = fd
-        guard accepting else {
-            close(fd)  // a port nobody listens on
-            return
-        }
         Thread.detachNewThread {
             let client = accept(listener, nil, nil)
             close(listener)
@@ -68,8 +64,9 @@ final class CannedServer: @unchecked Sendable {
     }
 
     @Test func refusedIsNamed() async {
-        let server = CannedServer(response: [], accepting: false)
-        let result = await HTTPProbe().get(server.url)
+        let port = RefusingPort()
+        let result = await HTTPProbe().get(port.url)
+        withExtendedLifetime(port) {}
         #expect(result == .failure(.refused))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ClusterProbe
 
@@ -90,47 +91,24 @@ import Testing
         #expect(config.target.globalFlags == ["--context", "prod-like", "--namespace", "devenv"])
     }
 
-    @Test func noVagrantfileMeansNoVM() {
-        let config = ProbeConfig.resolve(workingDirectory: "/")
-        #expect(config.projectDir == nil)
-        #expect(config.target.kubeconfig == nil)
+    /// The project is the nearest folder up with a Vagrantfile; a folder without one is never it
+    /// (whatever lies above the temporary folder on this machine, a stray /Vagrantfile included).
+    @Test func theNearestVagrantfileUpIsTheProject() throws {
+        let base = NSTemporaryDirectory() + "devtui-project-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try FileManager.default.createDirectory(atPath: base + "/project/app/lib", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: base + "/elsewhere/deeper", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: base + "/project/Vagrantfile", contents: Data())
+        #expect(ProbeConfig.resolve(workingDirectory: base + "/project/app/lib").projectDir == base + "/project")
+        let outside = ProbeConfig.resolve(workingDirectory: base + "/elsewhere/deeper")
+        #expect(outside.projectDir == ProbeConfig.findProject(from: base))
+        #expect(outside.projectDir?.hasPrefix(base) != true)
+        if outside.projectDir == nil { #expect(outside.target.kubeconfig == nil) }
     }
 
     @Test func relativeFlagsAreResolved() {
         let config = ProbeConfig.resolve(workingDirectory: "/a/b", projectDir: "../c", kubeconfig: "./k")
         #expect(config.projectDir == "/a/c")
         #expect(config.target.kubeconfig == "/a/b/k")
-    }
-}
-
-@Suite struct WakeupsTests {
-    @Test func wakeCutsASleepShort() async throws {
-        let wakeups = Wakeups()
-        let started = Clock.monotonicMs()
-        Task {
-            try await Task.sleep(for: .milliseconds(100))
-            wakeups.wake(.pods)
-        }
-        await wakeups.sleep(.seconds(10), or: .pods)
-        #expect(Clock.monotonicMs() - started < 2000)
-    }
-
-    @Test func aWakeBeforeTheSleepIsNotLost() async {
-        let wakeups = Wakeups()
-        wakeups.wake(.vm)
-        let started = Clock.monotonicMs()
-        await wakeups.sleep(.seconds(10), or: .vm)
-        #expect(Clock.monotonicMs() - started < 1000)
-    }
-
-    @Test func otherSourcesAndCancellation() async {
-        let wakeups = Wakeups()
-        let started = Clock.monotonicMs()
-        let task = Task { await wakeups.sleep(.seconds(10), or: .app) }
-        wakeups.wake(.vm)  // not ours
-        try? await Task.sleep(for: .milliseconds(100))
-        task.cancel()
-        await task.value
-        #expect(Clock.monotonicMs() - started < 2000)
     }
 }

@@ -1,0 +1,54 @@
+import Synchronization
+import Testing
+@testable import ClusterProbe
+
+@Suite struct WakeupsTests {
+    @Test func wakeCutsASleepShort() async throws {
+        let wakeups = Wakeups()
+        let started = Clock.monotonicMs()
+        Task {
+            try await Task.sleep(for: .milliseconds(100))
+            wakeups.wake(.pods)
+        }
+        await wakeups.sleep(.seconds(10), or: .pods)
+        #expect(Clock.monotonicMs() - started < 2000)
+    }
+
+    @Test func aWakeBeforeTheSleepIsNotLost() async {
+        let wakeups = Wakeups()
+        wakeups.wake(.vm)
+        let started = Clock.monotonicMs()
+        await wakeups.sleep(.seconds(10), or: .vm)
+        #expect(Clock.monotonicMs() - started < 1000)
+    }
+
+    @Test func otherSourcesAndCancellation() async {
+        let wakeups = Wakeups()
+        let started = Clock.monotonicMs()
+        let task = Task { await wakeups.sleep(.seconds(10), or: .app) }
+        wakeups.wake(.vm)  // not ours
+        try? await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        await task.value
+        #expect(Clock.monotonicMs() - started < 2000)
+    }
+
+    /// A wake names one source: a sleeper on another source sleeps on until its own wake, and the
+    /// wake is kept for the next sleep on the named source.
+    @Test func aWakeEndsOnlyTheNamedSourcesSleep() async throws {
+        let wakeups = Wakeups()
+        let ended = Mutex(false)
+        let app = Task { await wakeups.sleep(.seconds(5), or: .app); ended.withLock { $0 = true } }
+        try await Task.sleep(for: .milliseconds(200))  // the .app sleeper is waiting now
+        wakeups.wake(.vm)
+        wakeups.wake(.pods)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(ended.withLock { $0 } == false, "waking .vm or .pods ended the .app sleep")
+        let started = Clock.monotonicMs()
+        await wakeups.sleep(.seconds(5), or: .vm)  // the earlier wake of .vm was kept for it
+        #expect(Clock.monotonicMs() - started < 1000)
+        wakeups.wake(.app)
+        await app.value
+        #expect(ended.withLock { $0 })
+    }
+}
