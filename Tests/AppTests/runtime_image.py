@@ -343,12 +343,16 @@ def missing_module(output):
     return found[-1] if found else None
 
 
-def run_python(python, code, cwd=None):
-    """(ok, output) of `python -c code`."""
-    proc = subprocess.Popen([python, '-c', code], cwd=cwd or tempfile.gettempdir(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def run_argv(argv, cwd=None):
+    """(ok, output) of a command."""
+    proc = subprocess.Popen(argv, cwd=cwd or tempfile.gettempdir(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.communicate()[0].decode('utf-8', 'replace')
     return proc.returncode == 0, out.strip()
+
+
+def run_python(python, code, cwd=None):
+    """(ok, output) of `python -c code`."""
+    return run_argv([python, '-c', code], cwd)
 
 
 def try_import(python, module, cwd=None):

@@ -37,10 +37,11 @@ def needed_modules(model):
 
 
 def explain(model, what, output):
-    missing = runtime_image.missing_module(output) or '(see output)'
-    return ('the image\'s runtime stage cannot %s: module %s is missing.\n'
-            'app/Dockerfile runtime stage gives: %s.\n'
-            'Last output: %s' % (what, missing, model.describe(), output.splitlines()[-1] if output else ''))
+    missing = runtime_image.missing_module(output)
+    why = ': module %s is missing' % missing if missing else ''
+    last = output.splitlines()[-1] if output else ''
+    return ('the image\'s runtime stage cannot %s%s.\napp/Dockerfile runtime stage gives: %s.\nLast output: %s'
+            % (what, why, model.describe(), last))
 
 
 def test_the_harness_runs_what_the_cmd_runs(runtime):
@@ -78,23 +79,31 @@ def test_real_app_serves_the_greeting_on_the_runtime_stage(runtime, mariadb):
 
 
 def smoke_step(model):
-    """The python code of the runtime stage's last RUN (the build-time import check), or None."""
+    """The commands of the runtime stage's last RUN (the build-time import check), as argv lists."""
     runs = [args for keyword, args in model.stages[-1]['instructions'] if keyword == 'RUN']
-    if not runs:
-        return None
-    for argv in runtime_image.shell_commands(runs[-1]):
-        if argv and re.match(r'^python2?(\.7)?$', os.path.basename(argv[0])) and '-c' in argv:
-            return argv[argv.index('-c') + 1]
-    return None
+    return runtime_image.shell_commands(runs[-1]) if runs else []
 
 
 def test_dockerfile_ends_with_an_import_check_of_what_the_cmd_needs(runtime):
-    code = smoke_step(runtime)
-    assert code is not None, ('the runtime stage of app/Dockerfile must end with RUN python2 -c "import ..." of what '
-                  'the CMD needs, so a missing runtime dependency fails `docker build`, not a pod')
-    imported = set(re.findall(r'[A-Za-z_][A-Za-z0-9_.]*', code))
+    commands = smoke_step(runtime)
+    codes = [argv[argv.index('-c') + 1] for argv in commands
+             if argv and re.match(r'^python2?(\.7)?$', os.path.basename(argv[0])) and '-c' in argv[:-1]]
+    assert codes, ('the runtime stage of app/Dockerfile must end with RUN python2 -c "import ..." of what '
+                   'the CMD needs, so a missing runtime dependency fails `docker build`, not a pod')
+    imported = set(re.findall(r'[A-Za-z_][A-Za-z0-9_.]*', ' '.join(codes)))
     # `import a.b` imports package a too.
     missing = [m for m in needed_modules(runtime) if not any(i == m or i.startswith(m + '.') for i in imported)]
     assert not missing, 'the import check in app/Dockerfile does not import %s' % ', '.join(missing)
-    ok, out = runtime_image.run_python(runtime.python, code)
-    assert ok, explain(runtime, 'run the import check of app/Dockerfile', out)
+    # Run the whole step here as the image would: python2 is the model's interpreter, and the CMD's
+    # console script is its entry point's module run with -m.
+    module = runtime_image.entry_point(runtime.site, 'gunicorn', 'gunicorn').split(':')[0]
+    for command in commands:
+        name = os.path.basename(command[0])
+        if re.match(r'^python2?(\.7)?$', name):
+            argv = [runtime.python] + command[1:]
+        elif name == runtime.cmd[0]:
+            argv = [runtime.python, '-m', module] + command[1:]
+        else:
+            continue
+        ok, out = runtime_image.run_argv(argv)
+        assert ok, explain(runtime, 'run the import check of app/Dockerfile (%s)' % ' '.join(command), out)
