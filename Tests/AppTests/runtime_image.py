@@ -33,14 +33,15 @@ SUBSTITUTES = {'mysql-python': ('1.2.5', 'mysqlclient==1.4.6')}
 #   ('interpreter', None): the interpreter and its standard library; the test Python 2.7 stands in.
 #   ('native', why):       a shared library only; the machine's own copy stands in.
 #   ('pip', project):      Python modules; installed here from the package index at the same version.
+#   ('refuse', why):       a name that would not install as written on Alpine 3.7.
 # A package not listed here makes the model fail loudly: add it with what it provides.
 APK_PROVIDES = {
     'python2': ('interpreter', None),
     'mariadb-client-libs': ('native', 'libmysqlclient for MySQLdb; Debian libmariadb stands in here'),
-    # Alpine 3.7's aports build both names from main/py-setuptools (pkgname py-setuptools; the py2-
-    # name is a provides of it in later revisions): setuptools, which ships pkg_resources.
+    # aports main/py-setuptools: setuptools for python2, which ships pkg_resources.
     'py-setuptools': ('pip', 'setuptools'),
-    'py2-setuptools': ('pip', 'setuptools'),
+    # Only a `provides` of py-setuptools then, unversioned in some revisions: apk does not select it.
+    'py2-setuptools': ('refuse', 'on Alpine 3.7 install it by its package name, py-setuptools'),
 }
 
 APK_OPTIONS_WITH_VALUE = {'-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch',
@@ -223,6 +224,10 @@ class Runtime(object):
             raise ModelError('the runtime stage installs apk package(s) %s that this model does not know: '
                              'add them to APK_PROVIDES in %s with what they provide'
                              % (', '.join(unknown), os.path.basename(__file__)))
+        refused = ['%s (%s)' % (name, APK_PROVIDES[name][1]) for name, _, _ in self.apk
+                   if APK_PROVIDES[name][0] == 'refuse']
+        if refused:
+            raise ModelError('the runtime stage of app/Dockerfile asks apk for %s' % ', '.join(refused))
         if not any(APK_PROVIDES[name][0] == 'interpreter' for name, _, _ in self.apk):
             raise ModelError('the runtime stage installs no Python interpreter (apk python2)')
         self.apk_pip = [apk_to_pip(APK_PROVIDES[name][1], op, version)

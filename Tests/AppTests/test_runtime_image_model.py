@@ -75,3 +75,9 @@ def test_shell_commands_split_outside_quotes_only():
 
 def test_missing_module_reads_python2_import_errors():
     assert runtime_image.missing_module('ImportError: No module named pkg_resources') == 'pkg_resources'
+
+
+def test_the_py2_setuptools_alias_is_refused_with_the_real_name(tmpdir):
+    with pytest.raises(runtime_image.ModelError) as e:
+        runtime_image.Runtime(write(tmpdir, DOCKERFILE.replace('py-setuptools=', 'py2-setuptools=')))
+    assert 'py2-setuptools' in str(e.value) and 'py-setuptools' in str(e.value).replace('py2-setuptools', '')
