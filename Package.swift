@@ -23,7 +23,7 @@ let package = Package(
         .target(
             name: "ClusterProbe",
             dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "DevTUI",
@@ -32,18 +32,18 @@ let package = Package(
                 "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "ClusterProbeTests",
             dependencies: ["ClusterProbe"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "DevTUITests",
             dependencies: ["DevTUI", "ClusterProbe"],
             exclude: ["Golden"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
 )

@@ -82,12 +82,15 @@ struct DevTUICommand: ParsableCommand {
 }
 
 enum FileOutput {
+    /// One line to file descriptor 2 (the C global `stderr` is shared mutable state to Swift 6).
     static func stderr(_ text: String) {
-        #if canImport(Glibc)
-        fputs(text.hasSuffix("\n") ? text : text + "\n", Glibc.stderr)
-        #else
-        fputs(text.hasSuffix("\n") ? text : text + "\n", Darwin.stderr)
-        #endif
+        var bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
     }
 }
 

@@ -98,7 +98,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: base) }
         try FileManager.default.createDirectory(atPath: base + "/project/app/lib", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: base + "/elsewhere/deeper", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: base + "/project/Vagrantfile", contents: Data())
+        _ = FileManager.default.createFile(atPath: base + "/project/Vagrantfile", contents: Data())
         #expect(ProbeConfig.resolve(workingDirectory: base + "/project/app/lib").projectDir == base + "/project")
         let outside = ProbeConfig.resolve(workingDirectory: base + "/elsewhere/deeper")
         #expect(outside.projectDir == ProbeConfig.findProject(from: base))
