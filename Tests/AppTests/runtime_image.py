@@ -467,8 +467,8 @@ def check_user(runtime):
                          '(add a numeric non-root USER, e.g. USER 10001:10001)')
     uid, _, gid = user.partition(':')
     if not uid.isdigit() or (gid and not gid.isdigit()):
-        raise ModelError('USER %s in app/Dockerfile is not numeric: Kubernetes runAsNonRoot cannot verify a user '
-                         'name, so the pod would not start' % user)
+        raise ModelError('USER %s in app/Dockerfile is not numeric: with runAsNonRoot the kubelet refuses to start '
+                         'it ("image has non-numeric user, cannot verify user is non-root")' % user)
     if int(uid) == 0:
         raise ModelError('USER %s in app/Dockerfile is root' % user)
 
