@@ -72,7 +72,8 @@ ALPINE_37 = {
 NATIVE_RUNTIME = {
     # _mysql.so links libmysqlclient.so.18, which Alpine 3.7 ships in mariadb-client-libs
     # (tnir/mysqlclient#2; docker-in-aws/docker-in-aws#1: the package is gone from 3.8 on).
-    'mysql-python': ('mariadb-client-libs', "MySQL-python's _mysql.so links libmysqlclient.so.18"),
+    'mysql-python': ('mariadb-client-libs', "MySQL-python's _mysql.so links libmysqlclient.so.18: without it "
+                                            "`import MySQLdb` fails in the image"),
 }
 
 # What the build stage needs for `pip install -r requirements.txt` at all, and per requirement that
@@ -449,8 +450,7 @@ def check_runtime_stage(all_stages, copied, names):
     for name in names:
         if name in NATIVE_RUNTIME and NATIVE_RUNTIME[name][0] not in installed:
             package, why = NATIVE_RUNTIME[name]
-            raise ModelError('the runtime stage of app/Dockerfile does not apk add %s: %s, so the app cannot '
-                             'import it in the image' % (package, why))
+            raise ModelError('the runtime stage of app/Dockerfile does not apk add %s: %s' % (package, why))
     check_user(runtime)
 
 
