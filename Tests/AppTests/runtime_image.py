@@ -6,6 +6,12 @@ copies from the build stage (app/requirements.txt). This module parses both out 
 installs the Python side of them into a private folder (cached under .tools/, keyed by content),
 and gives an interpreter that sees only the standard library plus that folder: the test Python's
 own site-packages (which has setuptools) stay invisible, as they are absent from the image.
+
+What the stand-ins would hide is checked against rules first (Runtime() raises a one-line ModelError):
+every `apk add` constraint of both stages against Alpine 3.7's versions (ALPINE_37, compared like
+apk-tools 2.8), the native libraries the requirements load (NATIVE_RUNTIME; here Debian's library
+stands in), what the build stage needs to compile them (BUILD_NEEDS), the pip prefix copied to
+Alpine python2's /usr, and a numeric non-root USER.
 """
 from __future__ import print_function
 

@@ -197,3 +197,13 @@ def test_third_party_imports_are_decided_by_a_bare_interpreter(tmpdir):
     found = runtime_image.third_party_imports(sys.executable, str(tmpdir.join('python')),
                                               [str(app.join('application.py'))], str(app))
     assert found == ['not_in_requirements_xyz', 'gunicorn', 'pkg', 'pkg.sub']
+
+
+def test_the_stand_in_interpreter_must_be_alpines_python2_series():
+    model = runtime_image.Runtime(text=DOCKERFILE)
+    model.check_stand_in(sys.executable)  # the test Python 2.7 stands in for python2 2.7.15-r3
+    if not os.path.isfile('/usr/bin/python3'):
+        pytest.skip('no /usr/bin/python3 to play a wrong stand-in')
+    with pytest.raises(runtime_image.ModelError) as e:
+        model.check_stand_in('/usr/bin/python3')
+    assert "python2 is 2.7.15-r3" in str(e.value) and 'Python 2.7' in str(e.value)
