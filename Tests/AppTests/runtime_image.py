@@ -319,7 +319,7 @@ def _get_token(kind, blob):
         following, value = _DIGIT, -i
     elif kind in (_DIGIT_OR_ZERO, _DIGIT, _SUFFIX_NO, _REVISION_NO):
         while i < len(rest) and rest[i].isdigit():
-            value = value * 10 + int(rest[i])
+            value = (value * 10 + int(rest[i]) + 2 ** 31) % 2 ** 32 - 2 ** 31  # C int: wraps past 2^31
             i += 1
     elif kind == _LETTER:
         value, i = ord(rest[0]), 1
