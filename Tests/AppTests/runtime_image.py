@@ -461,16 +461,13 @@ def check_runtime_stage(all_stages, copied, names):
 
 
 def check_user(runtime):
-    """A numeric, non-root USER before CMD: Kubernetes' runAsNonRoot can only verify a numeric uid."""
-    user = None
-    for keyword, args in runtime['instructions']:
-        if keyword == 'CMD':
-            break
-        if keyword == 'USER':
-            user = args.strip()
-    if user is None:
-        raise ModelError('the runtime stage of app/Dockerfile has no USER before CMD: the app would run as root '
+    """The CMD runs as a numeric, non-root user: Kubernetes' runAsNonRoot can only verify a numeric uid.
+    The stage's last USER is the image's, wherever it stands relative to CMD."""
+    users = [args.strip() for keyword, args in runtime['instructions'] if keyword == 'USER']
+    if not users:
+        raise ModelError('the runtime stage of app/Dockerfile has no USER: its CMD would run as root '
                          '(add a numeric non-root USER, e.g. USER 10001:10001)')
+    user = users[-1]
     uid, _, gid = user.partition(':')
     if not uid.isdigit() or (gid and not gid.isdigit()):
         raise ModelError('USER %s in app/Dockerfile is not numeric: with runAsNonRoot the kubelet refuses to start '

@@ -74,7 +74,8 @@ def test_the_app_dockerfile_follows_every_rule():
     ('COPY --from=build /install /usr', 'COPY --from=build /install /opt', 'to /opt, not /usr'),
     ('COPY --from=build /install /usr', 'COPY --from=build /build /usr', 'copies no `pip install --prefix'),
     # The app must not run as root, and Kubernetes runAsNonRoot needs a numeric uid.
-    ('USER 10001:10001\n', '', 'has no USER before CMD'),
+    ('USER 10001:10001\n', '', 'has no USER: its CMD would run as root'),
+    ('CMD ["gunicorn"', 'USER root\nCMD ["gunicorn"', 'USER root in app/Dockerfile is not numeric'),
     ('USER 10001:10001', 'USER app', 'USER app in app/Dockerfile is not numeric'),
     ('USER 10001:10001', 'USER 0:0', 'USER 0:0 in app/Dockerfile is root'),
     # The version table is Alpine 3.7's.
@@ -83,6 +84,10 @@ def test_the_app_dockerfile_follows_every_rule():
 ])
 def test_a_broken_image_is_a_one_line_model_error(old, new, expected):
     assert expected in model_error(mutated(old, new))
+
+
+def test_the_last_user_of_the_runtime_stage_is_the_images_even_after_cmd():
+    assert 'USER 0 in app/Dockerfile is root' in model_error(APP_DOCKERFILE + 'USER 0\n')
 
 
 def test_removing_setuptools_from_the_runtime_stage_removes_it_from_the_model():
