@@ -6,6 +6,12 @@ copies from the build stage (app/requirements.txt). This module parses both out 
 installs the Python side of them into a private folder (cached under .tools/, keyed by content),
 and gives an interpreter that sees only the standard library plus that folder: the test Python's
 own site-packages (which has setuptools) stay invisible, as they are absent from the image.
+
+What the stand-ins would hide is checked against rules first (Runtime() raises a one-line ModelError):
+every `apk add` constraint of both stages against Alpine 3.7's versions (ALPINE_37, compared like
+apk-tools 2.8), the native libraries the requirements load (NATIVE_RUNTIME; here Debian's library
+stands in), what the build stage needs to compile them (BUILD_NEEDS), the pip prefix copied to
+Alpine python2's /usr, and a numeric non-root USER.
 """
 from __future__ import print_function
 
@@ -32,7 +38,7 @@ SUBSTITUTES = {'mysql-python': ('1.2.5', 'mysqlclient==1.4.6')}
 # What each Alpine 3.7 package of the runtime stage contributes to the Python the CMD runs.
 #   ('interpreter', None): the interpreter and its standard library; the test Python 2.7 stands in.
 #   ('native', why):       a shared library only; the machine's own copy stands in.
-#   ('pip', project):      Python modules; installed here from the package index at the same version.
+#   ('pip', project):      Python modules; installed here from the package index at Alpine 3.7's version.
 #   ('refuse', why):       a name that would not install as written on Alpine 3.7.
 # A package not listed here makes the model fail loudly: add it with what it provides.
 APK_PROVIDES = {
@@ -43,6 +49,54 @@ APK_PROVIDES = {
     # Only a `provides` of py-setuptools then, unversioned in some revisions: apk does not select it.
     'py2-setuptools': ('refuse', 'on Alpine 3.7 install it by its package name, py-setuptools'),
 }
+
+BASE_IMAGE = 'alpine:3.7'
+
+# Every package app/Dockerfile may ask apk for, at the version Alpine 3.7's main repository has (the
+# branch is frozen: its last build of each package). An `apk add` constraint these do not satisfy fails
+# `docker build` with "unsatisfiable constraints"; a package not listed here makes the model fail loudly.
+ALPINE_37 = {
+    # aports main/python2/APKBUILD secfixes name 2.7.15-r3 (CVE-2019-5010); a public `FROM alpine:3.7`
+    # Dockerfile pins python=2.7.15-r3 (python is a provides of python2 at its version) next to
+    # git=2.15.4-r0, a build from 3.7's last months. python2-dev is a subpackage of the same APKBUILD.
+    'python2': '2.7.15-r3',
+    'python2-dev': '2.7.15-r3',
+    # The same Dockerfile pins py-setuptools=33.1.1-r1; public `FROM alpine:3.7` Dockerfiles pin
+    # py2-pip=9.0.1-r1 (with python2-dev and build-base=0.5-r0).
+    'py-setuptools': '33.1.1-r1',
+    'py2-pip': '9.0.1-r1',
+    'build-base': '0.5-r0',
+    # doublesharp/docker-mariadb-alpine tag.sh installs mariadb==10.1.41-r0 from the v3.7 repository;
+    # mariadb-dev and mariadb-client-libs are subpackages of aports main/mariadb, so one version (a public
+    # Dockerfile of an older Alpine pins mariadb-client-libs, mariadb-libs and mariadb-dev all =10.1.32-r0).
+    'mariadb-dev': '10.1.41-r0',
+    'mariadb-client-libs': '10.1.41-r0',
+}
+
+# Python requirement -> the Alpine 3.7 package of the runtime stage its compiled module loads. The
+# model's own library (Debian's libmariadb) would otherwise stand in for a package the image lacks.
+NATIVE_RUNTIME = {
+    # _mysql.so links libmysqlclient.so.18, which Alpine 3.7 ships in mariadb-client-libs
+    # (tnir/mysqlclient#2; docker-in-aws/docker-in-aws#1: the package is gone from 3.8 on).
+    'mysql-python': ('mariadb-client-libs', "MySQL-python's _mysql.so links libmysqlclient.so.18: without it "
+                                            "`import MySQLdb` fails in the image"),
+}
+
+# What the build stage needs for `pip install -r requirements.txt` at all, and per requirement that
+# compiles C code: (Alpine 3.7 package, why).
+BUILD_PIP = ('py2-pip', 'the pip that runs `pip install`')
+BUILD_NEEDS = {
+    'mysql-python': (
+        ('build-base', 'gcc and the musl headers compile _mysql.c'),
+        ('python2-dev', 'Python.h for _mysql.c'),
+        # MySQL-python's setup_posix.py runs mysql_config (gliderlabs/docker-alpine#181).
+        ('mariadb-dev', 'mysql_config and mysql.h, which MySQL-python\'s setup.py needs'),
+    ),
+}
+
+# Alpine's python2 is built with --prefix=/usr (aports main/python2/APKBUILD): a pip --prefix copied
+# there lands in /usr/lib/python2.7/site-packages (on its sys.path) and /usr/bin (on PATH).
+PYTHON_PREFIX = '/usr'
 
 APK_OPTIONS_WITH_VALUE = {'-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch',
                           '--keys-dir', '--cache-dir', '--repositories-file'}
@@ -124,21 +178,29 @@ def _split_unquoted(text):
 
 
 def apk_packages(stage):
-    """[(name, operator or None, version or None)] from the stage's `apk add` commands."""
+    """[(name, operator or None, version or None)] from the stage's `apk [options] add` commands."""
     packages = []
     for keyword, args in stage['instructions']:
         if keyword != 'RUN':
             continue
         for argv in shell_commands(args):
-            if argv[:2] != ['apk', 'add']:
+            if not argv or argv[0] != 'apk':
                 continue
-            skip = False
-            for token in argv[2:]:
+            tokens, skip, verb = argv[1:], False, None
+            for i, token in enumerate(tokens):
                 if skip:
                     skip = False
                     continue
+                if token in ('-X', '--repository') or token.startswith('--repository='):
+                    raise ModelError('app/Dockerfile passes apk %s: the versions this model checks (ALPINE_37) '
+                                     'are those of Alpine 3.7\'s own repositories only' % token)
                 if token.startswith('-'):
                     skip = token in APK_OPTIONS_WITH_VALUE
+                    continue
+                if verb is None:
+                    verb = token
+                    if verb != 'add':
+                        break
                     continue
                 match = re.match(r'^([A-Za-z0-9][A-Za-z0-9+._-]*?)(?:([~=<>]+)([0-9].*))?$', token)
                 if not match:
@@ -147,29 +209,44 @@ def apk_packages(stage):
     return packages
 
 
+def stage_label(all_stages, index):
+    if index == len(all_stages) - 1:
+        return 'runtime stage'
+    return '%s stage' % (all_stages[index]['name'] or '#%d' % (index + 1))
+
+
 def pip_prefix_copied(all_stages):
-    """(requirements file, prefix) when the last stage copies a pip --prefix from an earlier stage."""
+    """{'stage', 'requirements', 'prefix', 'destination'}: the `pip install --prefix=P -r R` folder of an
+    earlier stage that the runtime stage copies; a ModelError when there is none."""
     runtime = all_stages[-1]
+    copies = []
     for keyword, args in runtime['instructions']:
         if keyword != 'COPY' or '--from=' not in args:
             continue
         parts = args.split()
         source_stage = [p for p in parts if p.startswith('--from=')][0][len('--from='):]
         paths = [p for p in parts if not p.startswith('--')]
-        for stage in all_stages[:-1]:
-            if stage['name'] != source_stage:
+        copies.append((source_stage, paths[:-1], paths[-1] if paths else ''))
+    for index, stage in enumerate(all_stages[:-1]):
+        for k, a in stage['instructions']:
+            if k != 'RUN':
                 continue
-            for k, a in stage['instructions']:
-                if k != 'RUN':
+            for argv in shell_commands(a):
+                if not argv or os.path.basename(argv[0]) not in ('pip', 'pip2') or 'install' not in argv:
                     continue
-                for argv in shell_commands(a):
-                    if not argv or os.path.basename(argv[0]) not in ('pip', 'pip2') or 'install' not in argv:
-                        continue
-                    prefix = [t.split('=', 1)[1] for t in argv if t.startswith('--prefix=')]
-                    reqs = [argv[i + 1] for i, t in enumerate(argv[:-1]) if t in ('-r', '--requirement')]
-                    if prefix and reqs and prefix[0].rstrip('/') in [p.rstrip('/') for p in paths[:-1]]:
-                        return reqs[0], prefix[0]
-    return None
+                prefix = [t.split('=', 1)[1] for t in argv if t.startswith('--prefix=')]
+                prefix += [argv[i + 1] for i, t in enumerate(argv[:-1]) if t == '--prefix']
+                reqs = [argv[i + 1] for i, t in enumerate(argv[:-1]) if t in ('-r', '--requirement')]
+                if not (prefix and reqs):
+                    continue
+                for source_stage, sources, destination in copies:
+                    if source_stage in (stage['name'], str(index)) and \
+                            prefix[0].rstrip('/') in [p.rstrip('/') for p in sources]:
+                        return {'stage': index, 'requirements': reqs[0], 'prefix': prefix[0],
+                                'destination': destination}
+    raise ModelError('the runtime stage of app/Dockerfile copies no `pip install --prefix=DIR -r requirements.txt` '
+                     'folder from a build stage (COPY --from=build DIR %s), so the image has none of '
+                     'app/requirements.txt' % PYTHON_PREFIX)
 
 
 def cmd(all_stages):
@@ -179,18 +256,231 @@ def cmd(all_stages):
     raise ModelError('the runtime stage of app/Dockerfile has no CMD (exec form)')
 
 
+# ---- apk's version comparison: apk-tools 2.8 (Alpine 3.7's apk), src/version.c ---------------------
+# A line-by-line port, so a constraint here matches exactly what `apk add name~X` / `name=X` accept.
+# Note `~X` (apk_version_compare_blob_fuzzy): equal on X's components, whatever follows them.
+
+APK_EQUAL, APK_LESS, APK_GREATER, APK_FUZZY = 1, 2, 4, 8   # src/apk_version.h
+_INVALID, _DIGIT_OR_ZERO, _DIGIT, _LETTER, _SUFFIX, _SUFFIX_NO, _REVISION_NO, _END = range(-1, 7)
+_PRE_SUFFIXES = ('alpha', 'beta', 'pre', 'rc')
+_POST_SUFFIXES = ('cvs', 'svn', 'git', 'hg', 'p')
+
+
+class _Blob(object):
+    def __init__(self, text):
+        self.text, self.pos = text, 0
+
+    def left(self):
+        return len(self.text) - self.pos
+
+    def at(self, i=0):
+        return self.text[self.pos + i]
+
+
+def _next_token(kind, blob):
+    n = _INVALID
+    if blob.left() == 0 or blob.at() == '\0':
+        n = _END
+    elif kind in (_DIGIT, _DIGIT_OR_ZERO) and 'a' <= blob.at() <= 'z':
+        n = _LETTER
+    elif kind == _LETTER and blob.at().isdigit():
+        n = _DIGIT
+    elif kind == _SUFFIX and blob.at().isdigit():
+        n = _SUFFIX_NO
+    else:
+        c = blob.at()
+        if c == '.':
+            n = _DIGIT_OR_ZERO
+        elif c == '_':
+            n = _SUFFIX
+        elif c == '-':
+            if blob.left() > 1 and blob.at(1) == 'r':
+                n = _REVISION_NO
+                blob.pos += 1
+            else:
+                n = _INVALID
+        blob.pos += 1
+    if n < kind:
+        if not ((n == _DIGIT_OR_ZERO and kind == _DIGIT) or (n == _SUFFIX and kind == _SUFFIX_NO) or
+                (n == _DIGIT and kind == _LETTER)):
+            n = _INVALID
+    return n
+
+
+def _get_token(kind, blob):
+    """(value, next kind)."""
+    value, i, following = 0, 0, _INVALID
+    if blob.left() <= 0:
+        return 0, _END
+    rest = blob.text[blob.pos:]
+    if kind == _DIGIT_OR_ZERO and rest[0] == '0':
+        while i < len(rest) and rest[i] == '0':  # leading zeros: a special, smaller value
+            i += 1
+        following, value = _DIGIT, -i
+    elif kind in (_DIGIT_OR_ZERO, _DIGIT, _SUFFIX_NO, _REVISION_NO):
+        while i < len(rest) and rest[i].isdigit():
+            value = (value * 10 + int(rest[i]) + 2 ** 31) % 2 ** 32 - 2 ** 31  # C int: wraps past 2^31
+            i += 1
+    elif kind == _LETTER:
+        value, i = ord(rest[0]), 1
+    elif kind == _SUFFIX:
+        pre = [n for n, s in enumerate(_PRE_SUFFIXES) if rest.startswith(s)]
+        post = [n for n, s in enumerate(_POST_SUFFIXES) if rest.startswith(s)]
+        if pre:
+            value, i = pre[0] - len(_PRE_SUFFIXES), len(_PRE_SUFFIXES[pre[0]])
+        elif post:
+            value, i = post[0], len(_POST_SUFFIXES[post[0]])
+        else:
+            return -1, _INVALID
+    else:
+        return -1, _INVALID
+    blob.pos += i
+    if blob.left() == 0:
+        return value, _END
+    if following != _INVALID:
+        return value, following
+    return value, _next_token(kind, blob)
+
+
+def apk_version_validate(version):
+    kind, blob = _DIGIT, _Blob(version)
+    while kind not in (_END, _INVALID):
+        _, kind = _get_token(kind, blob)
+    return kind == _END
+
+
+def apk_version_compare(a, b, fuzzy=False):
+    """APK_LESS, APK_EQUAL or APK_GREATER: version a against b (apk_version_compare_blob_fuzzy)."""
+    at = bt = _DIGIT
+    av = bv = 0
+    a, b = _Blob(a), _Blob(b)
+    while at == bt and at not in (_END, _INVALID) and av == bv:
+        av, at = _get_token(at, a)
+        bv, bt = _get_token(bt, b)
+    if av < bv:
+        return APK_LESS
+    if av > bv:
+        return APK_GREATER
+    if at == bt or fuzzy:
+        return APK_EQUAL
+    # Equal so far: the longer version is greater unless what follows is a pre-release suffix.
+    if at == _SUFFIX and _get_token(at, a)[0] < 0:
+        return APK_LESS
+    if bt == _SUFFIX and _get_token(bt, b)[0] < 0:
+        return APK_GREATER
+    if at > bt:
+        return APK_LESS
+    if bt > at:
+        return APK_GREATER
+    return APK_EQUAL
+
+
+def apk_satisfies(version, op, wanted):
+    """Whether a package at `version` satisfies the constraint `name<op><wanted>` (src/package.c:
+    apk_blob_pull_dep builds the mask, apk_dep_is_provided applies it)."""
+    if not op:
+        return True
+    mask, fuzzy = 0, False
+    for c in op:
+        if c == '<':
+            mask |= APK_LESS
+        elif c == '>':
+            mask |= APK_GREATER
+        elif c == '~':
+            mask |= APK_FUZZY | APK_EQUAL
+            fuzzy = True
+        elif c == '=':
+            mask |= APK_EQUAL
+    if mask & (APK_LESS | APK_GREATER) == APK_LESS | APK_GREATER:
+        raise ModelError('apk constraint %s%s is a checksum match, which this model does not read' % (op, wanted))
+    if not apk_version_validate(wanted):
+        raise ModelError('apk would reject the version %r of constraint %s%s as invalid' % (wanted, op, wanted))
+    return bool(apk_version_compare(version, wanted, fuzzy) & mask)
+
+
+# ---- the rules the image has to follow ----------------------------------------------------------------
+
+def check_alpine_packages(all_stages):
+    """Every stage is FROM alpine:3.7 and every `apk add` constraint is one Alpine 3.7 can satisfy."""
+    for index, stage in enumerate(all_stages):
+        label = stage_label(all_stages, index)
+        if stage['from'] != BASE_IMAGE:
+            raise ModelError('the %s of app/Dockerfile is FROM %s; the image (and this model\'s ALPINE_37 table) '
+                             'is %s' % (label, stage['from'], BASE_IMAGE))
+        for name, op, version in apk_packages(stage):
+            if name not in ALPINE_37:
+                raise ModelError('the %s of app/Dockerfile asks apk for %s, which ALPINE_37 in %s does not list: '
+                                 'add it with its Alpine 3.7 version and the source of that version'
+                                 % (label, name, os.path.basename(__file__)))
+            if not apk_satisfies(ALPINE_37[name], op, version):
+                raise ModelError('the %s of app/Dockerfile asks apk for %s%s%s, but Alpine 3.7 has %s %s: '
+                                 '`apk add` fails (unsatisfiable constraints)'
+                                 % (label, name, op, version, name, ALPINE_37[name]))
+
+
+def requirement_names(text):
+    """Lower-case project names of a requirements file."""
+    names = []
+    for line in text.splitlines():
+        spec = line.split('#', 1)[0].strip()
+        if spec:
+            names.append(re.split(r'[=<>!~ \[;]', spec, 1)[0].lower())
+    return names
+
+
+def check_build_stage(all_stages, copied, names):
+    """The stage that runs `pip install --prefix` has what compiling app/requirements.txt needs."""
+    stage = all_stages[copied['stage']]
+    label = stage_label(all_stages, copied['stage'])
+    requirements = os.path.basename(copied['requirements'])
+    copies = [a.split() for k, a in stage['instructions'] if k in ('COPY', 'ADD')]
+    if not any(requirements in [os.path.basename(p) for p in parts[:-1]] for parts in copies):
+        raise ModelError('the %s of app/Dockerfile runs pip install -r %s without copying %s into it first'
+                         % (label, copied['requirements'], requirements))
+    installed = set(name for name, _, _ in apk_packages(stage))
+    needs = [BUILD_PIP] + [need for name in names for need in BUILD_NEEDS.get(name, ())]
+    for package, why in needs:
+        if package not in installed:
+            raise ModelError('the %s of app/Dockerfile does not apk add %s (%s): `pip install -r %s` fails there'
+                             % (label, package, why, copied['requirements']))
+
+
+def check_runtime_stage(all_stages, copied, names):
+    runtime = all_stages[-1]
+    destination = copied['destination'].rstrip('/') or '/'
+    if destination != PYTHON_PREFIX:
+        raise ModelError('the runtime stage of app/Dockerfile copies the pip prefix %s to %s, not %s: Alpine\'s python2 '
+                         'only looks in %s/lib/python2.7/site-packages, and gunicorn must be in %s/bin'
+                         % (copied['prefix'], copied['destination'], PYTHON_PREFIX, PYTHON_PREFIX, PYTHON_PREFIX))
+    installed = set(name for name, _, _ in apk_packages(runtime))
+    for name in names:
+        if name in NATIVE_RUNTIME and NATIVE_RUNTIME[name][0] not in installed:
+            package, why = NATIVE_RUNTIME[name]
+            raise ModelError('the runtime stage of app/Dockerfile does not apk add %s: %s' % (package, why))
+    check_user(runtime)
+
+
+def check_user(runtime):
+    """The CMD runs as a numeric, non-root user: Kubernetes' runAsNonRoot can only verify a numeric uid.
+    The stage's last USER is the image's, wherever it stands relative to CMD."""
+    users = [args.strip() for keyword, args in runtime['instructions'] if keyword == 'USER']
+    if not users:
+        raise ModelError('the runtime stage of app/Dockerfile has no USER: its CMD would run as root '
+                         '(add a numeric non-root USER, e.g. USER 10001:10001)')
+    user = users[-1]
+    uid, _, gid = user.partition(':')
+    if not uid.isdigit() or (gid and not gid.isdigit()):
+        raise ModelError('USER %s in app/Dockerfile is not numeric: with runAsNonRoot the kubelet refuses to start '
+                         'it ("image has non-numeric user, cannot verify user is non-root")' % user)
+    if int(uid) == 0:
+        raise ModelError('USER %s in app/Dockerfile is root' % user)
+
+
 # ---- from packages to a Python environment ---------------------------------------------------------
 
-def apk_to_pip(name, op, version):
-    """A pip requirement for the same upstream version as an apk constraint."""
-    if not op:
-        return name
-    upstream = re.sub(r'-r[0-9]+$', '', version)
-    if op == '~':
-        return '%s==%s.*' % (name, upstream)  # apk fuzzy match: same version prefix
-    if op == '=':
-        return '%s==%s' % (name, upstream)
-    return '%s%s%s' % (name, op, upstream)
+def upstream_version(alpine_version):
+    """The upstream part of an Alpine version: 33.1.1-r1 -> 33.1.1."""
+    return re.sub(r'-r[0-9]+$', '', alpine_version)
 
 
 def requirements_for_here(text):
@@ -212,11 +502,13 @@ def requirements_for_here(text):
 
 
 class Runtime(object):
-    """The runtime stage as this machine can reproduce it."""
+    """The runtime stage as this machine can reproduce it, after app/Dockerfile passed the rules above."""
 
-    def __init__(self, dockerfile=DOCKERFILE):
-        with open(dockerfile) as f:
-            self.stages = stages(f.read())
+    def __init__(self, dockerfile=DOCKERFILE, text=None):
+        if text is None:
+            with open(dockerfile) as f:
+                text = f.read()
+        self.stages = stages(text)
         self.apk = apk_packages(self.stages[-1])
         self.cmd = cmd(self.stages)
         unknown = [name for name, _, _ in self.apk if name not in APK_PROVIDES]
@@ -228,21 +520,25 @@ class Runtime(object):
                    if APK_PROVIDES[name][0] == 'refuse']
         if refused:
             raise ModelError('the runtime stage of app/Dockerfile asks apk for %s' % ', '.join(refused))
-        if not any(APK_PROVIDES[name][0] == 'interpreter' for name, _, _ in self.apk):
+        check_alpine_packages(self.stages)
+        interpreters = [name for name, _, _ in self.apk if APK_PROVIDES[name][0] == 'interpreter']
+        if not interpreters:
             raise ModelError('the runtime stage installs no Python interpreter (apk python2)')
-        self.apk_pip = [apk_to_pip(APK_PROVIDES[name][1], op, version)
-                        for name, op, version in self.apk if APK_PROVIDES[name][0] == 'pip']
-        copied = pip_prefix_copied(self.stages)
-        self.requirements = []
-        if copied:
-            with open(os.path.join(APP_DIR, copied[0])) as f:
-                self.requirements = requirements_for_here(f.read())
+        self.python_version = ALPINE_37[interpreters[0]]
+        self.apk_pip = ['%s==%s' % (APK_PROVIDES[name][1], upstream_version(ALPINE_37[name]))
+                        for name, _, _ in self.apk if APK_PROVIDES[name][0] == 'pip']
+        self.copied = pip_prefix_copied(self.stages)
+        with open(os.path.join(APP_DIR, self.copied['requirements'])) as f:
+            requirements_text = f.read()
+        names = requirement_names(requirements_text)
+        check_build_stage(self.stages, self.copied, names)
+        check_runtime_stage(self.stages, self.copied, names)
+        self.requirements = requirements_for_here(requirements_text)
         self.pip_specs = self.requirements + self.apk_pip
 
     def describe(self):
         return ('apk: %s; pip prefix from the build stage: %s'
-                % (' '.join(n + (o or '') + (v or '') for n, o, v in self.apk),
-                   ' '.join(self.requirements) or 'NOT COPIED'))
+                % (' '.join(n + (o or '') + (v or '') for n, o, v in self.apk), ' '.join(self.requirements)))
 
     def key(self):
         blob = json.dumps({'python': list(sys.version_info[:3]), 'pip': self.pip_specs}, sort_keys=True)
@@ -251,6 +547,8 @@ class Runtime(object):
     def prepare(self, base_python=None):
         """Installs (once per content) and returns (site folder, interpreter wrapper path)."""
         base_python = base_python or os.environ.get('PYTHON27') or sys.executable
+        self.check_stand_in(base_python)
+        self.base_python = base_python
         home = os.path.join(CACHE, self.key())
         site, wrapper = os.path.join(home, 'site'), os.path.join(home, 'python')
         if not os.path.isfile(wrapper):
@@ -270,6 +568,14 @@ class Runtime(object):
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         return site, wrapper
+
+    def check_stand_in(self, base_python):
+        """The test interpreter stands in for Alpine's python2 only within the same X.Y series."""
+        series = '.'.join(upstream_version(self.python_version).split('.')[:2])
+        ok, out = run_argv([base_python, '-S', '-s', '-E', '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])
+        if not ok or out != series:
+            raise ModelError('the image\'s python2 is %s, but the stand-in interpreter %s is %s: set PYTHON27 to a '
+                             'Python %s' % (self.python_version, base_python, out if ok else 'not runnable', series))
 
     def _install(self, base_python, target):
         if not self.pip_specs:
@@ -302,25 +608,42 @@ os.execve(%(python)r, [%(python)r, '-S', '-s'] + sys.argv[1:], env)
 
 # ---- what the CMD needs -----------------------------------------------------------------------------
 
-def imported_modules(path):
-    """Module names a Python file imports at top level: `import a.b` gives a.b; `from a import b`
-    gives a and a.b (b may be a submodule or just a name; the caller checks which exist)."""
+def imports_of(path):
+    """[(module, [names])] a Python file imports at top level: `import a.b` gives ('a.b', []);
+    `from a import b, c` gives ('a', ['b', 'c']), where b may be a submodule or any other name."""
     with open(path) as f:
         tree = ast.parse(f.read(), path)
-    names = []
+    found = []
     for node in tree.body:
         if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
+            found.extend((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)
-            names.extend(node.module + '.' + alias.name for alias in node.names)
-    return names
+            found.append((node.module, [alias.name for alias in node.names if alias.name != '*']))
+    return found
 
 
-def module_in(site, module):
-    """Whether `module` is a package or module file directly in the folder `site`."""
-    base = os.path.join(site, *module.split('.'))
-    return any(os.path.exists(base + suffix) for suffix in ('', '.py', '.so'))
+def in_standard_library(base_python, module):
+    """Whether a bare interpreter (no site module, no user site, no PYTHON* variables) imports `module`:
+    what it cannot import, the image has to install."""
+    return run_argv([base_python, '-S', '-s', '-E', '-c', 'import ' + module])[0]
+
+
+def third_party_imports(base_python, runtime_python, paths, local_dir):
+    """Modules the files import that neither the standard library nor local_dir provides. Decided
+    without looking at what the runtime has, so a module missing from it is listed, not dropped;
+    `from a import b` also lists a.b when the runtime has it as a submodule."""
+    modules = []
+    for path in paths:
+        for module, names in imports_of(path):
+            top = module.split('.')[0]
+            if os.path.isfile(os.path.join(local_dir, top + '.py')) or os.path.isdir(os.path.join(local_dir, top)):
+                continue
+            if in_standard_library(base_python, module):
+                continue
+            for candidate in [module] + [module + '.' + name for name in names]:
+                if candidate not in modules and (candidate == module or try_import(runtime_python, candidate)[0]):
+                    modules.append(candidate)
+    return modules
 
 
 def entry_point(site, distribution, script):

@@ -17,22 +17,25 @@ GREETING = 'Hello Devops 123, 1234!'
 
 @pytest.fixture(scope='module')
 def runtime():
-    model = runtime_image.Runtime()
+    try:
+        model = runtime_image.Runtime()
+    except runtime_image.ModelError as e:
+        pytest.fail('app/Dockerfile breaks a rule of the image: %s' % e, pytrace=False)
     model.site, model.python = model.prepare()
     return model
 
 
 def needed_modules(model):
     """What the CMD imports outside the standard library: its console script's module, and the
-    third-party imports of the config file and the app it loads."""
+    third-party imports of the config file and the app it loads (whether the runtime has them or not)."""
     assert model.cmd[0] == 'gunicorn', model.cmd
     target = runtime_image.entry_point(model.site, 'gunicorn', 'gunicorn')
     assert target, 'the runtime has no gunicorn console script (is gunicorn in app/requirements.txt?)'
     modules = [target.split(':')[0]]
-    for name in ('gunicorn.conf.py', 'application.py'):
-        for module in runtime_image.imported_modules(os.path.join(APP_DIR, name)):
-            if runtime_image.module_in(model.site, module) and module not in modules:
-                modules.append(module)
+    files = [os.path.join(APP_DIR, name) for name in ('gunicorn.conf.py', 'application.py')]
+    for module in runtime_image.third_party_imports(model.base_python, model.python, files, APP_DIR):
+        if module not in modules:
+            modules.append(module)
     return modules
 
 
