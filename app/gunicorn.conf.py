@@ -41,8 +41,12 @@ reload_engine = "poll"
 
 _APP_DIR = os.path.dirname(os.path.abspath(__file__))
 _CONF_FILE = os.path.abspath(__file__)
-_INTERVAL = float(os.getenv("RELOAD_INTERVAL", "0.05"))
-_PRELOAD = [m.strip() for m in os.getenv("GUNICORN_PRELOAD", "flask,MySQLdb").split(",") if m.strip()]
+_INTERVAL = float(os.getenv("RELOAD_INTERVAL", "0.025"))
+# Folders (new or removed modules) are looked at less often than the files themselves.
+_FOLDER_INTERVAL = 0.5
+# MySQLdb imports its connection module on the first connect, Flask jinja2.ext on the first app.
+_PRELOAD = [m.strip() for m in os.getenv("GUNICORN_PRELOAD", "flask,jinja2.ext,MySQLdb,MySQLdb.connections").split(",")
+            if m.strip()]
 # A worker waits at most this long for the workers it replaces to exit (one busy in a long
 # request finishes it, but accepts nothing new once told to stop).
 _HANDOFF_CAP = 1.0
@@ -52,17 +56,27 @@ _HANDOFF_CAP = 1.0
 sys.dont_write_bytecode = True
 
 
+def _signature(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime, st.st_ctime, st.st_size, st.st_ino, st.st_mode & 0o170000)
+
+
 class AppFolderWatcher(object):
     """Notices saves under the app folder with as few file-system calls as possible: on a
     VirtualBox shared folder each stat is a round trip to the host. A scan stats each known .py
-    file and each folder; only a folder whose own stat changed is listed again (a new or removed
-    module). A file counts as changed when its mtime, ctime, size or inode differs: on
+    file, and every folder_interval seconds each folder; only a folder whose own stat changed is
+    listed again (a new or removed module). A file counts as changed when its mtime, ctime, size or inode differs: on
     filesystems with one-second mtimes, two saves in one second differ in size or inode (an
     editor's save-by-rename makes a new inode) even when the mtime is the same."""
 
-    def __init__(self, root, ignore=()):
+    def __init__(self, root, ignore=(), folder_interval=0.0):
         self.root = root
         self.ignore = set(ignore)
+        self.folder_interval = folder_interval
+        self.folders_checked = time.time()
         self.calls = 0  # stat/listdir calls made, for the benchmark's cost figure
         self.files = {}
         self.dirs = {}
@@ -71,11 +85,7 @@ class AppFolderWatcher(object):
 
     def _stat(self, path):
         self.calls += 1
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        return (st.st_mtime, st.st_ctime, st.st_size, st.st_ino, st.st_mode & 0o170000)
+        return _signature(path)
 
     def _list(self, folder):
         """(Re)lists one folder: its stat, its .py files, its subfolders."""
@@ -119,7 +129,11 @@ class AppFolderWatcher(object):
     def scan(self):
         """The paths that changed (saved, created or deleted) since the last scan."""
         changed = []
-        for folder, sig in list(self.dirs.items()):
+        now = time.time()
+        folders = list(self.dirs.items()) if now - self.folders_checked >= self.folder_interval else []
+        if folders:
+            self.folders_checked = now
+        for folder, sig in folders:
             if folder in self.dirs and self._stat(folder) != sig:
                 before = set(self.files)
                 self._list(folder)
@@ -139,7 +153,7 @@ class _LiveReload(object):
     """The master's side: watch, then replace all workers at once without a gap (see top)."""
 
     def __init__(self, root):
-        self.watcher = AppFolderWatcher(root, ignore=[_CONF_FILE])
+        self.watcher = AppFolderWatcher(root, ignore=[_CONF_FILE], folder_interval=_FOLDER_INTERVAL)
         self.ready_r, self.ready_w = os.pipe()
         _util.set_non_blocking(self.ready_r)
         _util.close_on_exec(self.ready_r)
@@ -258,6 +272,7 @@ def pre_fork(server, worker):
         return
     live = _live()
     worker.devenv_wait_for = tuple(live.cycle["old"]) if live.cycle else ()
+    worker.devenv_baseline = dict(live.watcher.files)
     worker.devenv_report = live.reported != live.generation
     live.reported = live.generation
 
@@ -273,6 +288,26 @@ def post_worker_init(worker):
     while waiting and time.time() < deadline:
         time.sleep(0.002)
         waiting = [pid for pid in waiting if _exists(pid)]
+    # Files saved after the master's last look (e.g. while this worker imported them): this
+    # worker may run newer code than its siblings. The master will see the save and replace
+    # every worker; until then this one accepts nothing (requests wait, none gets mixed code).
+    baseline = getattr(worker, "devenv_baseline", {})
+    if any(_signature(path) != sig for path, sig in baseline.items()):
+        deadline = time.time() + 5.0
+        while worker.alive and time.time() < deadline:
+            time.sleep(0.005)
+
+
+def worker_exit(server, worker):
+    """Runs in a worker that stopped serving: leave without Python's interpreter teardown (tens
+    of ms with Flask loaded), which new workers would otherwise wait for before accepting."""
+    if server.cfg.reload and worker.pid == os.getpid() and worker.booted and not worker.alive:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(0)
 
 
 def _exists(pid):

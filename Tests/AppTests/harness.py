@@ -132,7 +132,9 @@ class MariaDB(object):
         args = [self.client, '--no-defaults', '--socket=' + self.socket, '-uroot', '-N', '-B', '-e', statement]
         if database:
             args.append(database)
-        return subprocess.check_output(args).decode('utf-8').strip()
+        # The client reads MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD...: keep the app's settings out.
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith('MYSQL'))
+        return subprocess.check_output(args, env=env).decode('utf-8').strip()
 
     def provision(self):
         self.sql("CREATE DATABASE IF NOT EXISTS %s; "
