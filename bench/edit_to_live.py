@@ -159,7 +159,7 @@ def main(edits):
     print('poller cost over app/ (stat/listdir calls; on vboxsf each is a round trip to the host):')
     for label, conf, env in runs[:2]:
         per_scan, interval, pollers, rate = poller_cost(conf, env)
-        print('  %-34s %.1f calls per scan, every %.2f s, %d poller(s): %.0f calls/s' % (
+        print('  %-34s %.2f calls per scan, every %.3f s, %d poller(s): %.0f calls/s' % (
             label, per_scan, interval, pollers, rate))
     if before:
         os.unlink(before)
