@@ -155,8 +155,9 @@ class _LiveReload(object):
     def __init__(self, root):
         self.watcher = AppFolderWatcher(root, ignore=[_CONF_FILE], folder_interval=_FOLDER_INTERVAL)
         self.ready_r, self.ready_w = os.pipe()
-        _util.set_non_blocking(self.ready_r)
-        _util.close_on_exec(self.ready_r)
+        for fd in (self.ready_r, self.ready_w):
+            _util.set_non_blocking(fd)
+            _util.close_on_exec(fd)
         self.ready = set()
         self.pending = None
         self.cycle = None
@@ -282,7 +283,10 @@ def post_worker_init(worker):
     when the workers this one replaces have exited."""
     if not worker.cfg.reload:
         return
-    os.write(_live().ready_w, b"%d\n" % os.getpid())
+    try:
+        os.write(_live().ready_w, b"%d\n" % os.getpid())
+    except OSError:  # the master is gone or not reading: nothing to coordinate with
+        pass
     waiting = list(getattr(worker, "devenv_wait_for", ()))
     deadline = time.time() + _HANDOFF_CAP
     while waiting and time.time() < deadline:

@@ -6,8 +6,10 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
+import threading
 import time
 import urllib2
 
@@ -164,6 +166,79 @@ class MariaDB(object):
     def env(self):
         return {'MYSQL_USERNAME': self.USER, 'MYSQL_PASSWORD': self.PASSWORD, 'MYSQL_DB': self.DB,
                 'MYSQL_HOST': '127.0.0.1', 'MYSQL_PORT': str(self.port)}
+
+
+class Relay(object):
+    """A TCP relay to `port` on a listening socket it holds: the app's view of a database that goes
+    away and comes back at the same address, without any process releasing a port. While down,
+    it resets every connection (open ones too), as a stopped server's host does."""
+
+    def __init__(self, port):
+        self.target = ('127.0.0.1', port)
+        self.listener = held_listener()
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.lock = threading.Lock()
+        self.open = []
+        thread = threading.Thread(target=self._accept)
+        thread.daemon = True
+        thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except socket.error:
+                return
+            if not self.up:
+                self._reset(client)
+                continue
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except socket.error:
+                self._reset(client)
+                continue
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                pump = threading.Thread(target=self._pump, args=(a, b))
+                pump.daemon = True
+                pump.start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except socket.error:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except socket.error:
+                pass
+
+    @staticmethod
+    def _reset(sock):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        sock.close()
+
+    def down(self):
+        self.up = False
+        with self.lock:
+            sockets, self.open = self.open, []
+        for sock in sockets:
+            try:
+                self._reset(sock)
+            except socket.error:
+                pass
+
+    def close(self):
+        self.down()
+        self.listener.close()
 
 
 LAUNCH = ("import os, sys; "
