@@ -242,26 +242,35 @@ _Arbiter._devenv_original_sleep = _original_sleep
 
 
 def _arbiter_sleep(self):
-    """Gunicorn's Arbiter.sleep (select on its signal pipe, 1 s) that also wakes for the poll
-    interval and for workers reporting ready, then advances the live-reload state."""
+    """Gunicorn's Arbiter.sleep (select on its signal pipe, at most 1 s) that also polls the app
+    folder and listens for workers reporting ready. It returns to the main loop (which then
+    checks on and maintains the workers) on a signal, while a reload is under way, or after 1 s:
+    not on every poll, so an idle master stays cheap."""
     if not self.cfg.reload:
         return _original_sleep(self)
     live = _live()
-    try:
-        wait = min(1.0, max(0.0, live.next_scan - time.time()))
-        readable = select.select([self.PIPE[0], live.ready_r], [], [], wait)[0]
-        if self.PIPE[0] in readable:
-            while os.read(self.PIPE[0], 1):
-                pass
-        if live.ready_r in readable:
-            live.drain_ready()
-    except (select.error, OSError) as e:
-        number = getattr(e, "errno", None) or e.args[0]
-        if number not in (11, 4):  # EAGAIN, EINTR, as in Arbiter.sleep
-            raise
-    except KeyboardInterrupt:
-        sys.exit()
-    live.step(self)
+    deadline = time.time() + 1.0
+    while True:
+        signalled = False
+        try:
+            wait = max(0.0, min(deadline, live.next_scan) - time.time())
+            readable = select.select([self.PIPE[0], live.ready_r], [], [], wait)[0]
+            if self.PIPE[0] in readable:
+                signalled = True
+                while os.read(self.PIPE[0], 1):
+                    pass
+            if live.ready_r in readable:
+                live.drain_ready()
+        except (select.error, OSError) as e:
+            number = getattr(e, "errno", None) or e.args[0]
+            if number not in (11, 4):  # EAGAIN, EINTR, as in Arbiter.sleep
+                raise
+        except KeyboardInterrupt:
+            sys.exit()
+        busy = live.cycle is not None
+        live.step(self)
+        if signalled or busy or live.cycle is not None or live.pending is not None or time.time() >= deadline:
+            return
 
 
 _Arbiter.sleep = _arbiter_sleep
