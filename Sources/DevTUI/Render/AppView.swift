@@ -17,7 +17,12 @@ enum AppView {
         guard let health = app.value else {
             return [[(String(g.dot), .dim), (" checking…", .dim)]]
         }
-        if let code = health.statusCode {
+        if let code = health.statusCode, let exception = health.exception {
+            // The dev server's answer to code that fails to load: the exception says what to fix.
+            let style: Style = code == 200 ? .ok : .bad
+            result.append([(String(g.dot), style), (" \(code)\(g.ellipsisSep)\(exception)", style)])
+            result.append([("\(health.exceptionAt ?? "Python traceback")\(g.ellipsisSep)full text in the browser", .dim)])
+        } else if let code = health.statusCode {
             let style: Style = code == 200 ? .ok : (code >= 500 ? .bad : .warn)
             result.append([(String(g.dot), style), (" \(code) \(reason(code))", style),
                            ("   \(health.latencyMs ?? 0) ms", .normal)])
