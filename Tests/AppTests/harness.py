@@ -6,8 +6,10 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
+import threading
 import time
 import urllib2
 
@@ -16,11 +18,22 @@ APP_DIR = os.path.join(ROOT, 'app')
 
 
 def free_port():
+    """A port that was free a moment ago. Another process may take it before we bind it again:
+    only for servers that cannot take a socket from us, and then with a retry (MariaDB.start)."""
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def held_listener():
+    """A listening socket on a kernel-chosen loopback port that we keep open, so no other test
+    can take the port while ours uses it."""
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    s.listen(128)
+    return s
 
 
 def which(name):
@@ -80,26 +93,40 @@ class MariaDB(object):
     def start(self):
         if not os.path.isdir(self.datadir):
             self.initialise()
-        self.proc = subprocess.Popen(
-            [self.server, '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
-             '--pid-file=' + self.pidfile, '--port=%d' % self.port, '--bind-address=127.0.0.1',
-             '--skip-name-resolve', '--log-error=' + self.log, '--max-connections=500'] + self._user_args())
-        wait_until(self.ping, 30, what='MariaDB to answer (log: %s)' % self.log)
+        # mariadbd cannot take a listening socket from us: if another process took the port
+        # between free_port() and mariadbd's bind, mariadbd exits; then try another port.
+        for attempt in range(5):
+            self.proc = subprocess.Popen(
+                [self.server, '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
+                 '--pid-file=' + self.pidfile, '--port=%d' % self.port, '--bind-address=127.0.0.1',
+                 '--skip-name-resolve', '--log-error=' + self.log, '--max-connections=500'] + self._user_args())
+            try:
+                wait_until(self.ping, 30, what='MariaDB to answer (log: %s)' % self.log)
+                return
+            except RuntimeError:
+                if attempt == 4 or 'already in use' not in self.tail_log(lines=20):
+                    raise
+                self.port = free_port()
 
     def ping(self):
+        """True once our mariadbd answers on its own unix socket (it binds TCP before that, so
+        the TCP port is then ours, not another process's)."""
         if self.proc is not None and self.proc.poll() is not None:
             raise RuntimeError('mariadbd exited with %s: %s' % (self.proc.returncode, self.tail_log()))
+        s = socket.socket(socket.AF_UNIX)
         try:
-            s = socket.create_connection(('127.0.0.1', self.port), timeout=0.5)
-            s.close()
+            s.settimeout(0.5)
+            s.connect(self.socket)
             return True
         except socket.error:
             return False
+        finally:
+            s.close()
 
-    def tail_log(self):
+    def tail_log(self, lines=3):
         try:
             with open(self.log) as f:
-                return ' | '.join(f.read().strip().splitlines()[-3:])
+                return ' | '.join(f.read().strip().splitlines()[-lines:])
         except IOError:
             return '(no log)'
 
@@ -107,7 +134,9 @@ class MariaDB(object):
         args = [self.client, '--no-defaults', '--socket=' + self.socket, '-uroot', '-N', '-B', '-e', statement]
         if database:
             args.append(database)
-        return subprocess.check_output(args).decode('utf-8').strip()
+        # The client reads MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD...: keep the app's settings out.
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith('MYSQL'))
+        return subprocess.check_output(args, env=env).decode('utf-8').strip()
 
     def provision(self):
         self.sql("CREATE DATABASE IF NOT EXISTS %s; "
@@ -139,16 +168,99 @@ class MariaDB(object):
                 'MYSQL_HOST': '127.0.0.1', 'MYSQL_PORT': str(self.port)}
 
 
-class Gunicorn(object):
-    """Real Gunicorn with the repo's gunicorn.conf.py, serving a private copy of app/ so tests can
-    edit it. Only the bind address is overridden."""
+class Relay(object):
+    """A TCP relay to `port` on a listening socket it holds: the app's view of a database that goes
+    away and comes back at the same address, without any process releasing a port. While down,
+    it resets every connection (open ones too), as a stopped server's host does."""
 
-    def __init__(self, env, python=None, workers=None):
+    def __init__(self, port):
+        self.target = ('127.0.0.1', port)
+        self.listener = held_listener()
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.lock = threading.Lock()
+        self.open = []
+        thread = threading.Thread(target=self._accept)
+        thread.daemon = True
+        thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except socket.error:
+                return
+            if not self.up:
+                self._reset(client)
+                continue
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except socket.error:
+                self._reset(client)
+                continue
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                pump = threading.Thread(target=self._pump, args=(a, b))
+                pump.daemon = True
+                pump.start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except socket.error:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except socket.error:
+                pass
+
+    @staticmethod
+    def _reset(sock):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        sock.close()
+
+    def down(self):
+        self.up = False
+        with self.lock:
+            sockets, self.open = self.open, []
+        for sock in sockets:
+            try:
+                self._reset(sock)
+            except socket.error:
+                pass
+
+    def close(self):
+        self.down()
+        self.listener.close()
+
+
+LAUNCH = ("import os, sys; "
+          # systemd socket activation (gunicorn 19.10 systemd.py): serve the socket we hold on fd 3.
+          "os.dup2(int(os.environ.pop('DEVENV_HELD_FD')), 3); "
+          "os.environ['LISTEN_FDS'] = '1'; os.environ['LISTEN_PID'] = str(os.getpid()); "
+          "sys.argv[0] = 'gunicorn'; "
+          "from gunicorn.app.wsgiapp import run; run()")
+
+
+class Gunicorn(object):
+    """Real Gunicorn with the repo's gunicorn.conf.py (or `conf`, another version of it), serving
+    a private copy of app/ so tests can edit it. It serves a listening socket this object holds
+    (so no other test can take the port); the conf's bind setting is not used."""
+
+    def __init__(self, env, python=None, workers=None, conf=None):
         self.python = python or os.environ.get('PYTHON27') or 'python2.7'
         self.dir = tempfile.mkdtemp(prefix='devenv-app-')
-        for name in ('application.py', 'gunicorn.conf.py'):
-            shutil.copy(os.path.join(APP_DIR, name), os.path.join(self.dir, name))
-        self.port = free_port()
+        shutil.copy(os.path.join(APP_DIR, 'application.py'), os.path.join(self.dir, 'application.py'))
+        shutil.copy(conf or os.path.join(APP_DIR, 'gunicorn.conf.py'), os.path.join(self.dir, 'gunicorn.conf.py'))
+        self.listener = held_listener()
+        self.port = self.listener.getsockname()[1]
         self.env = dict(os.environ)
         self.env.update(env)
         if workers is not None:
@@ -162,22 +274,19 @@ class Gunicorn(object):
 
     def start(self, wait=True):
         self.log = open(self.log_path, 'w')
+        env = dict(self.env, DEVENV_HELD_FD=str(self.listener.fileno()))
         self.proc = subprocess.Popen(
-            [self.python, '-m', 'gunicorn.app.wsgiapp', '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
-             '--bind', '127.0.0.1:%d' % self.port, 'application:application'],
-            cwd=self.dir, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+            [self.python, '-c', LAUNCH, '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
+             'application:application'],
+            cwd=self.dir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
-            wait_until(self.listening, 30, what='gunicorn to listen (log: %s)' % self.log_path)
+            wait_until(self.answering, 30, what='gunicorn to answer (log: %s)' % self.log_path)
         return self
 
-    def listening(self):
+    def answering(self):
         if self.proc.poll() is not None:
             raise RuntimeError('gunicorn exited with %s: %s' % (self.proc.returncode, self.output()[-800:]))
-        try:
-            socket.create_connection(('127.0.0.1', self.port), timeout=0.5).close()
-            return True
-        except socket.error:
-            return False
+        return get(self.url, timeout=2)[0] is not None
 
     def output(self):
         with open(self.log_path) as f:
@@ -196,6 +305,7 @@ class Gunicorn(object):
                 self.proc.wait()
         if self.proc is not None:
             self.log.close()
+        self.listener.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

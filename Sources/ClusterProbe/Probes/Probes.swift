@@ -83,9 +83,7 @@ public struct Probes: Sendable {
     public func app() async -> AppHealth {
         switch await http.get(config.appURL) {
         case .success(let answer):
-            let line = TextSanitizer.firstLine(String(decoding: answer.body, as: UTF8.self))
-            return AppHealth(url: config.appURL, statusCode: answer.statusCode, latencyMs: answer.latencyMs,
-                             firstLine: String(line.prefix(200)))
+            return AppHealth(url: config.appURL, statusCode: answer.statusCode, latencyMs: answer.latencyMs, body: answer.body)
         case .failure(let failure):
             return AppHealth(url: config.appURL, error: failure.description)
         }

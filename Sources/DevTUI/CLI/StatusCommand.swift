@@ -82,7 +82,8 @@ enum StatusReport {
             lines.append(row("Pods", snap.pods.error ?? "?"))
         }
         if let app = snap.app.value {
-            let answer = app.statusCode.map { "\($0) in \(app.latencyMs ?? 0) ms: \(app.firstLine ?? "")" } ?? (app.error ?? "?")
+            let at = app.exceptionAt.map { " (\($0))" } ?? ""
+            let answer = app.statusCode.map { "\($0) in \(app.latencyMs ?? 0) ms: \(app.firstLine ?? "")\(at)" } ?? (app.error ?? "?")
             lines.append(row("App", "\(app.url)  \(answer)"))
         }
         if let volume = snap.volume.value {

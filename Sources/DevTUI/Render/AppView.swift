@@ -4,20 +4,33 @@ enum AppView {
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let inner = Renderer.box(&frame, rect, title: "App  \(input.snapshot.app.value?.url ?? "")", input.glyphs)
         guard inner.height > 0 else { return }
-        for (i, line) in lines(input).prefix(inner.height).enumerated() {
+        for (i, line) in lines(input, width: inner.width - 2).prefix(inner.height).enumerated() {
             Renderer.spans(&frame, line, x: inner.x + 1, y: inner.y + i, width: inner.width - 2)
         }
     }
 
-    /// Status line, body line, change line; each a list of styled spans.
-    static func lines(_ input: RenderInput) -> [[(String, Style)]] {
+    /// Status line, body line, change line; each a list of styled spans. With a width, a long
+    /// exception wraps onto the body line instead of being cut.
+    static func lines(_ input: RenderInput, width: Int? = nil) -> [[(String, Style)]] {
         let app = input.snapshot.app
         let g = input.glyphs
         var result: [[(String, Style)]] = []
         guard let health = app.value else {
             return [[(String(g.dot), .dim), (" checking…", .dim)]]
         }
-        if let code = health.statusCode {
+        if let code = health.statusCode, let exception = health.exception {
+            // The dev server's answer to code that fails to load: the exception says what to fix.
+            let style: Style = code == 200 ? .ok : .bad
+            let head = " \(code)\(g.ellipsisSep)\(exception)"
+            let place = health.exceptionAt ?? "Python traceback"
+            if let width, TextWidth.of(head) + 1 > width, let cut = wrapPoint(head, limit: width - 1) {
+                result.append([(String(g.dot), style), (String(head[..<cut]), style)])
+                result.append([(head[cut...].trimmingCharacters(), style), (g.ellipsisSep + place, .dim)])
+            } else {
+                result.append([(String(g.dot), style), (head, style)])
+                result.append([(place, .dim)])
+            }
+        } else if let code = health.statusCode {
             let style: Style = code == 200 ? .ok : (code >= 500 ? .bad : .warn)
             result.append([(String(g.dot), style), (" \(code) \(reason(code))", style),
                            ("   \(health.latencyMs ?? 0) ms", .normal)])
@@ -49,6 +62,17 @@ enum AppView {
             }
         }
         return parts.isEmpty ? [("edit app/ and the change shows here", .dim)] : parts
+    }
+
+    /// The last space at which `text` fits in `limit` columns.
+    static func wrapPoint(_ text: String, limit: Int) -> String.Index? {
+        var best: String.Index?
+        var index = text.startIndex
+        while let space = text[index...].firstIndex(of: " ") {
+            if space > text.startIndex, TextWidth.of(String(text[..<space])) <= limit { best = space } else if space > text.startIndex { break }
+            index = text.index(after: space)
+        }
+        return best
     }
 
     static func seconds(_ ms: Int) -> String { DurationFormat.format1(Double(max(0, ms)) / 1000) + " s" }

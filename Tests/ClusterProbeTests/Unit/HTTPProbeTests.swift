@@ -42,6 +42,7 @@ final class CannedServer: @unchecked Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)/" }
+
 }
 
 @Suite struct HTTPProbeTests {
@@ -84,6 +85,42 @@ final class CannedServer: @unchecked Sendable {
         let result = await HTTPProbe().get(server.url)
         withExtendedLifetime(server) {}
         #expect(result == .failure(.malformed))
+    }
+
+    /// Gunicorn with the repo's conf answers code that fails to load with its traceback.
+    @Test func aTracebackIsSummarizedByItsException() async {
+        let body = """
+        Traceback (most recent call last):
+          File "/app/gunicorn.conf.py", line 313, in _load_wsgi
+            self.wsgi = self.app.wsgi()
+          File "application.py", line 59, in <module>
+            x_not_defined + 1
+        NameError: name 'x_not_defined' is not defined
+
+        """
+        let server = CannedServer(response: Array("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        let result = await HTTPProbe().get(server.url)
+        withExtendedLifetime(server) {}
+        guard case .success(let answer) = result else { Issue.record("\(result)"); return }
+        let health = AppHealth(url: server.url, statusCode: answer.statusCode, latencyMs: answer.latencyMs, body: answer.body)
+        #expect(health.statusCode == 500)
+        #expect(health.exception == "NameError: name 'x_not_defined' is not defined")
+        #expect(health.firstLine == health.exception)
+        #expect(health.exceptionAt == "application.py, line 59")
+    }
+
+    @Test func syntaxErrorTracebacksEndWithTheError() {
+        let text = "Traceback (most recent call last):\n  File \"application.py\", line 60\n    def broken(:\n               ^\nSyntaxError: invalid syntax\n"
+        #expect(Traceback(text) == Traceback(exception: "SyntaxError: invalid syntax", location: "application.py, line 60"))
+    }
+
+    @Test func otherBodiesKeepTheirFirstLine() {
+        let html = AppHealth(url: "u", statusCode: 500, latencyMs: 1, body: Array("<html>\n<title>Internal Server Error</title>\nTraceback (most recent call last):\n".utf8))
+        #expect(html.exception == nil)
+        #expect(html.firstLine == "<html>")
+        let hello = AppHealth(url: "u", statusCode: 200, latencyMs: 1, body: Array("Hello Devops 123, 1234!".utf8))
+        #expect(hello.firstLine == "Hello Devops 123, 1234!" && hello.exception == nil)
+        #expect(Traceback("Traceback (most recent call last):") == nil)
     }
 
     @Test func badURLs() async throws {

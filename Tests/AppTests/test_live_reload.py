@@ -1,0 +1,220 @@
+"""Live code under real Gunicorn with the repo's gunicorn.conf.py against a real MariaDB: a save
+that fails to import never takes the server down, a fix is live within a second, and no request
+ever goes unanswered meanwhile."""
+import os
+import threading
+import time
+
+import pytest
+
+from harness import Gunicorn, edit_greeting, get, wait_until
+
+GREETING = 'Hello Devops 123, 1234!'
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def save(path, text):
+    """An editor's save: write a temporary file, rename it over the original."""
+    with open(path + '.tmp', 'w') as f:
+        f.write(text)
+    os.rename(path + '.tmp', path)
+    return time.time()
+
+
+def append(line):
+    return lambda source: source.replace('\nif __name__ ==', '\n' + line + '\n\nif __name__ ==')
+
+
+# Each kind of mistake that fails at import, and the last line of its traceback.
+MISTAKES = {
+    'name-error': (append('x_not_defined + 1'), "NameError: name 'x_not_defined' is not defined"),
+    'missing-module': (append('import no_such_module_here'), 'ImportError: No module named no_such_module_here'),
+    'application-renamed': (lambda s: s.replace('application = flask.Flask', 'app = flask.Flask')
+                            .replace('@application.route', '@app.route').replace('application.debug', 'app.debug'),
+                            "AppImportError: Failed to find application object 'application' in 'application'"),
+    'module-level-exception': (append("raise RuntimeError('broken at import')"), 'RuntimeError: broken at import'),
+    'syntax-error': (append('def broken(:'), 'SyntaxError: invalid syntax'),
+}
+
+
+class Hammer(object):
+    """GETs the app back to back on a thread and keeps every answer: an answer is a status code,
+    None means no HTTP answer at all (refused, reset, timed out)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.answers = []
+        self.running = True
+        self.thread = threading.Thread(target=self.run)
+        self.thread.daemon = True
+        self.thread.start()
+
+    def run(self):
+        while self.running:
+            status, body = get(self.url, timeout=5)
+            self.answers.append((time.time(), status, body[:200]))
+
+    def stop(self):
+        self.running = False
+        self.thread.join(10)
+        return self.answers
+
+
+def last_line(body):
+    return body.strip().splitlines()[-1] if body.strip() else ''
+
+
+def wait_for_traceback(url, expected):
+    def bad():
+        status, body = get(url)
+        return status == 500 and last_line(body) == expected and body
+    return wait_until(bad, 5, interval=0.01, what='500 with %r' % expected)
+
+
+def fix_and_measure(gunicorn, original, greeting):
+    saved = save(gunicorn.app_file(), original.replace('Hello Devops 123', greeting))
+    expected = greeting + ', 1234!'
+    wait_until(lambda: get(gunicorn.url)[1] == expected, 5, interval=0.005, what='the fix to be live')
+    return time.time() - saved
+
+
+def assert_always_answered(answers):
+    assert len(answers) > 20, 'the hammer made only %d requests' % len(answers)
+    unanswered = [a for a in answers if a[1] not in (200, 500)]
+    assert not unanswered, unanswered[:3]
+
+
+@pytest.mark.parametrize('kind', sorted(MISTAKES))
+def test_a_bad_save_answers_500_with_the_traceback_and_the_fix_is_live(gunicorn, kind):
+    mistake, expected = MISTAKES[kind]
+    master = gunicorn.proc.pid
+    original = read(gunicorn.app_file())
+    assert get(gunicorn.url) == (200, GREETING)
+    hammer = Hammer(gunicorn.url)
+    try:
+        save(gunicorn.app_file(), mistake(original))
+        body = wait_for_traceback(gunicorn.url, expected)
+        assert body.startswith('Traceback (most recent call last):'), body[:300]
+        # Every worker serves it, not only one: a series of requests all get it.
+        answers = [get(gunicorn.url) for _ in range(20)]
+        assert all(a[0] == 500 and last_line(a[1]) == expected for a in answers), answers[:2]
+        took = fix_and_measure(gunicorn, original, 'Hello Devops 321')
+    finally:
+        answers = hammer.stop()
+    assert took < 1.0, 'the fix took %.2f s to be live' % took
+    assert_always_answered(answers)
+    assert gunicorn.proc.poll() is None and gunicorn.proc.pid == master
+    log = gunicorn.output()
+    # Logged once (one worker speaks for all), not once per worker or per request.
+    assert log.count(expected) == 1, log[-3000:]
+    assert 'App failed to load' not in log and 'Shutting down' not in log
+
+
+def test_two_mistakes_in_a_row_then_the_fix(gunicorn):
+    master = gunicorn.proc.pid
+    original = read(gunicorn.app_file())
+    hammer = Hammer(gunicorn.url)
+    try:
+        first, first_line = MISTAKES['name-error']
+        second, second_line = MISTAKES['missing-module']
+        save(gunicorn.app_file(), first(original))
+        wait_for_traceback(gunicorn.url, first_line)
+        save(gunicorn.app_file(), second(original))
+        wait_for_traceback(gunicorn.url, second_line)
+        took = fix_and_measure(gunicorn, original, 'Hello Devops 654')
+    finally:
+        answers = hammer.stop()
+    assert took < 1.0, 'the fix took %.2f s to be live' % took
+    assert_always_answered(answers)
+    statuses = [a[1] for a in answers]
+    assert 500 in statuses and statuses[-1] == 200
+    assert gunicorn.proc.poll() is None and gunicorn.proc.pid == master
+    log = gunicorn.output()
+    assert log.count(first_line) == 1 and log.count(second_line) == 1, log[-3000:]
+
+
+def test_a_broken_app_at_start_is_served_as_500_then_fixed(mariadb):
+    server = Gunicorn(mariadb.env())
+    original = read(server.app_file())
+    mistake, expected = MISTAKES['name-error']
+    save(server.app_file(), mistake(original))
+    try:
+        server.start()
+        wait_for_traceback(server.url, expected)
+        assert fix_and_measure(server, original, 'Hello Devops 987') < 1.0
+        assert server.proc.poll() is None
+    finally:
+        server.stop()
+
+
+def test_an_exception_in_the_view_is_a_500_for_that_request_only(gunicorn):
+    original = read(gunicorn.app_file())
+    view = original.replace('  storage = Storage()\n',
+                            "  if flask.request.args.get('boom'):\n    raise RuntimeError('boom in the view')\n"
+                            '  storage = Storage()\n', 1)
+    assert view != original
+    save(gunicorn.app_file(), view.replace('Hello Devops 123', 'Hello Devops 124'))
+    wait_until(lambda: get(gunicorn.url)[1] == 'Hello Devops 124, 1234!', 5, what='the view edit to be live')
+    booted = gunicorn.output().count('Booting worker')
+    for _ in range(5):
+        status, _ = get(gunicorn.url + '?boom=1')
+        assert status == 500
+        assert get(gunicorn.url) == (200, 'Hello Devops 124, 1234!')
+    # No worker was replaced for it: the error stays with its request.
+    assert gunicorn.output().count('Booting worker') == booted
+    assert 'RuntimeError: boom in the view' in gunicorn.output()
+
+
+def test_no_answer_is_stale_once_an_edit_answered(gunicorn):
+    for n in range(3):
+        greeting = 'Hello Devops %d' % (400 + n)
+        edit_greeting(gunicorn.app_file(), greeting)
+        wait_until(lambda: get(gunicorn.url)[1] == greeting + ', 1234!', 5, interval=0.002, what='edit live')
+        seen = [get(gunicorn.url)[1] for _ in range(50)]
+        assert all(body == greeting + ', 1234!' for body in seen), [b for b in seen if not b.startswith(greeting)][:3]
+
+
+def test_a_quick_second_save_is_not_missed(gunicorn):
+    # The second save lands while the first one's workers boot.
+    for n in range(5):
+        edit_greeting(gunicorn.app_file(), 'Hello Devops %d' % (700 + n))
+        time.sleep(0.01 + 0.02 * n)
+        edit_greeting(gunicorn.app_file(), 'Hello Devops %d' % (800 + n))
+        expected = 'Hello Devops %d, 1234!' % (800 + n)
+        wait_until(lambda: get(gunicorn.url)[1] == expected, 2, interval=0.005, what='the second save live')
+
+
+def test_the_master_preloads_libraries_but_never_the_app(mariadb):
+    server = Gunicorn(mariadb.env())
+    marker = ("import os as _os\nopen(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "
+              "'imported-by-%d' % _os.getpid()), 'w').close()")
+    save(server.app_file(), append(marker)(read(server.app_file())))
+    try:
+        server.start()
+        master = server.proc.pid
+        importers = [int(n.split('-')[-1]) for n in os.listdir(server.dir) if n.startswith('imported-by-')]
+        assert importers and master not in importers, (master, importers)
+        with open('/proc/%d/maps' % master) as f:
+            maps = f.read()
+        assert '_mysql' in maps, 'MySQLdb is not loaded in the master'
+    finally:
+        server.stop()
+
+
+def test_missing_variable_is_served_as_a_500_in_reload_mode(mariadb):
+    env = mariadb.env()
+    del env['MYSQL_PORT']
+    server = Gunicorn(env)
+    server.env.pop('MYSQL_PORT', None)
+    try:
+        server.start()
+        body = wait_for_traceback(server.url, 'RuntimeError: missing environment variable(s): MYSQL_PORT '
+                                              '(set them in the Secret mysql-credentials)')
+        assert body
+        assert server.proc.poll() is None
+    finally:
+        server.stop()
