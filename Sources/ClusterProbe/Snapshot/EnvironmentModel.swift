@@ -22,6 +22,8 @@ public final class EnvironmentModel: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Called after every change (outside the lock), so a sleeping UI can wake for it.
+    private let observer = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(snapshot: EnvironmentSnapshot, logCapacity: Int = 5000) {
         var logs: [LogSource: LogBuffer] = [:]
@@ -31,17 +33,29 @@ public final class EnvironmentModel: Sendable {
 
     public var version: UInt64 { state.withLock { $0.version } }
 
+    /// One observer (the dashboard's loop); set before the probes start.
+    public func onChange(_ callback: @escaping @Sendable () -> Void) {
+        observer.withLock { $0 = callback }
+    }
+
+    private func changed(_ didChange: Bool) {
+        guard didChange, let callback = observer.withLock({ $0 }) else { return }
+        callback()
+    }
+
     /// A consistent copy of everything.
     public func read() -> State { state.withLock { $0 } }
 
     public func snapshot() -> EnvironmentSnapshot { state.withLock { $0.snapshot } }
 
     public func update(_ change: (inout EnvironmentSnapshot) -> Void) {
-        state.withLock { s in
+        changed(state.withLock { s in
             let before = s.snapshot
             change(&s.snapshot)
-            if s.snapshot != before { s.version &+= 1 }
-        }
+            guard s.snapshot != before else { return false }
+            s.version &+= 1
+            return true
+        })
     }
 
     public func appendLog(_ source: LogSource, _ lines: [String]) {
@@ -50,16 +64,17 @@ public final class EnvironmentModel: Sendable {
             for line in lines { s.logs[source]!.append(line) }
             s.version &+= 1
         }
+        changed(true)
     }
 
     public var followed: String { state.withLock { $0.followed } }
 
     public func setFollowed(_ component: String) {
-        state.withLock { s in
-            if s.followed != component {
-                s.followed = component
-                s.version &+= 1
-            }
-        }
+        changed(state.withLock { s in
+            guard s.followed != component else { return false }
+            s.followed = component
+            s.version &+= 1
+            return true
+        })
     }
 }

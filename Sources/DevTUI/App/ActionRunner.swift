@@ -14,11 +14,14 @@ final class ActionRunner: Sendable {
     private let poller: Poller?
     private let events = Mutex<[Event]>([])
     private let current = Mutex<Task<Void, Never>?>(nil)
+    /// Wakes the loop that calls `drain()`.
+    private let notify: @Sendable () -> Void
 
-    init(probes: Probes, model: EnvironmentModel, poller: Poller?) {
+    init(probes: Probes, model: EnvironmentModel, poller: Poller?, notify: @escaping @Sendable () -> Void = {}) {
         self.probes = probes
         self.model = model
         self.poller = poller
+        self.notify = notify
     }
 
     var runner: any CommandRunning { probes.runner }
@@ -41,7 +44,10 @@ final class ActionRunner: Sendable {
         current.withLock { $0 = task }
     }
 
-    private func push(_ event: Event) { events.withLock { $0.append(event) } }
+    private func push(_ event: Event) {
+        events.withLock { $0.append(event) }
+        notify()
+    }
 
     private func log(_ line: String) {
         model.appendLog(.action, [line])

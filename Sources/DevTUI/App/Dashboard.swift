@@ -6,14 +6,17 @@ import Glibc
 import Darwin
 #endif
 
-/// The full-screen loop: keys -> effects, model -> render -> paint, at most ~20 frames a second.
+/// The full-screen loop: keys -> effects, model -> render -> paint. It sleeps until something
+/// happens: a key, a model change or an action's output (the doorbell), a signal, or the next
+/// moment time alone changes the screen; a log flood is painted at most ~20 times a second.
 final class Dashboard {
     let probes: Probes
     let model: EnvironmentModel
     let poller: Poller
     let actions: ActionRunner
     let terminal: Terminal
-    let signals = SignalWatcher()
+    let doorbell: Doorbell
+    let signals: SignalWatcher
     var ui: UIState
     /// Local time offset for the header clock, re-read once a minute (localtime_r reads /etc/localtime).
     private var utcOffset: (minutes: Int, readAtMs: Int)?
@@ -25,9 +28,13 @@ final class Dashboard {
         let snapshot = EnvironmentSnapshot(project: probes.config.projectName, kubeContext: probes.config.target.context,
                                            namespace: probes.config.target.namespace,
                                            usesVagrant: probes.config.projectDir != nil, takenAt: Timestamp.now())
+        let doorbell = Doorbell()
+        self.doorbell = doorbell
+        signals = SignalWatcher(onSignal: { doorbell.ring() })
         model = EnvironmentModel(snapshot: snapshot, logCapacity: probes.config.logCapacity)
+        model.onChange { doorbell.ring() }
         poller = Poller(probes: probes, model: model)
-        actions = ActionRunner(probes: probes, model: model, poller: poller)
+        actions = ActionRunner(probes: probes, model: model, poller: poller, notify: { doorbell.ring() })
         terminal = Terminal(color: color)
         ui = UIState()
         ui.ascii = !terminal.unicode
@@ -48,10 +55,12 @@ final class Dashboard {
         var lastPaintMs = 0
         var dirty = true
         while true {
+            // Drained before looking: a ring from here on wakes the next wait at once.
+            doorbell.drain()
             if let signal = signals.take() {
                 return 128 + signal
             }
-            if let key = terminal.readKey() {
+            while let key = terminal.readKey() {
                 dirty = true
                 if key == .resize { shown = nil }
                 let state = model.read()
@@ -79,6 +88,7 @@ final class Dashboard {
             }
             let nowMs = Clock.wallMs()
             let version = model.version
+            var wakeAtMs = nextTimeChange(nowMs: nowMs)
             if dirty || version != lastVersion || timeMoved(nowMs: nowMs, lastSecond: lastSecond) {
                 // A log flood bumps the version constantly: cap redraws at ~20 a second.
                 if dirty || nowMs - lastPaintMs >= 50 {
@@ -87,8 +97,11 @@ final class Dashboard {
                     lastVersion = version
                     lastSecond = nowMs / 1000
                     dirty = false
+                } else {
+                    wakeAtMs = min(wakeAtMs, lastPaintMs + 50)
                 }
             }
+            terminal.waitForInput(or: doorbell, timeoutMs: wakeAtMs - Clock.wallMs())
         }
     }
 
@@ -105,11 +118,20 @@ final class Dashboard {
     }
 
     /// Time alone changes the screen every second only while something counts, else every 5 s.
-    /// Asked at most once a second, so the 100 ms tick does not copy the snapshot.
     func timeMoved(nowMs: Int, lastSecond: Int) -> Bool {
         guard nowMs / 1000 != lastSecond else { return false }
-        let tick = ui.action != nil || Self.counting(model.snapshot(), nowMs: nowMs) ? 1 : 5
+        let tick = timeTickSeconds(nowMs: nowMs)
         return nowMs / 1000 / tick != lastSecond / tick
+    }
+
+    /// When time alone next changes the screen: the start of the next tick (1 s or 5 s).
+    func nextTimeChange(nowMs: Int) -> Int {
+        let tick = timeTickSeconds(nowMs: nowMs)
+        return (nowMs / 1000 / tick + 1) * tick * 1000
+    }
+
+    private func timeTickSeconds(nowMs: Int) -> Int {
+        ui.action != nil || Self.counting(model.snapshot(), nowMs: nowMs) ? 1 : 5
     }
 
     /// Whether a countdown or a seconds-level age is on screen.

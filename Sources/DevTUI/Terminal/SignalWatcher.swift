@@ -12,11 +12,15 @@ final class SignalWatcher: Sendable {
     private static let pending = Atomic<Int32>(0)
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
 
-    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
+    /// `onSignal` wakes the loop that calls `take()`.
+    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], onSignal: @escaping @Sendable () -> Void = {}) {
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { SignalWatcher.pending.store(number, ordering: .relaxed) }
+            source.setEventHandler {
+                SignalWatcher.pending.store(number, ordering: .relaxed)
+                onSignal()
+            }
             source.resume()
             sources.append(source)
         }

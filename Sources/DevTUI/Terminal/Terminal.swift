@@ -27,8 +27,8 @@ final class Terminal {
         nonl()
         keypad(devtui_stdscr(), true)
         curs_set(0)
-        // The loop's tick: a key ends the wait at once; model changes are painted within 100 ms.
-        wtimeout(devtui_stdscr(), 100)
+        // Reads never block: the loop sleeps in waitForInput, on the terminal and its doorbell.
+        nodelay(devtui_stdscr(), true)
         if colorEnabled, has_colors() {
             start_color()
             use_default_colors()
@@ -59,7 +59,15 @@ final class Terminal {
 
     var size: (width: Int, height: Int) { (Int(devtui_cols()), Int(devtui_lines())) }
 
-    /// Waits up to the tick for a key. Nil when none came.
+    /// Sleeps until a key may be waiting, the doorbell rings, a signal arrives (a resize), or
+    /// `timeoutMs` passes. Keys already read into curses' buffer are for readKey to take first.
+    func waitForInput(or doorbell: Doorbell, timeoutMs: Int) {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: doorbell.readFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
+    }
+
+    /// The next key typed, without waiting. Nil when none is there.
     func readKey() -> Key? {
         var wch: wint_t = 0
         let rc = wget_wch(devtui_stdscr(), &wch)
