@@ -8,7 +8,7 @@ import Darwin
 /// `DEVTUI_VBOX_NETWORKS_CONF`, `VAGRANT_HOME` (Vagrant's own variable).
 public struct DoctorPaths: Sendable, Equatable {
     public var procRoot: String
-    /// /sys, beside the proc root (a fixture `X/proc` has its `X/sys`).
+    /// `sys` beside the proc root: /sys for /proc, `X/sys` for a fixture `X/proc`.
     public var sysRoot: String
     public var networksConf: String
     public var vagrantHome: String
@@ -17,11 +17,10 @@ public struct DoctorPaths: Sendable, Equatable {
         self.procRoot = procRoot
         self.networksConf = networksConf
         self.vagrantHome = vagrantHome
-        if procRoot.hasSuffix("/proc") {
-            sysRoot = String(procRoot.dropLast("proc".count)) + "sys"
-        } else {
-            sysRoot = "/sys"
-        }
+        var parent = procRoot
+        while parent.hasSuffix("/"), parent.count > 1 { parent.removeLast() }
+        if let slash = parent.lastIndex(of: "/") { parent = String(parent[..<slash]) } else { parent = "." }
+        sysRoot = parent + "/sys"
     }
 
     public static func from(_ env: [String: String]) -> DoctorPaths {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for `kubectl` and `vagrant` in tests (installed as both names, first on PATH).
+"""Stand-in for `kubectl`, `vagrant` and `VBoxManage` in tests (installed under those names, first on PATH).
 
 It records the argv it got (one JSON array per line in $STANDIN_LOG) and replays recorded
 outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
@@ -11,7 +11,8 @@ outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
 
 Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
 kubectl-get-pvc, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
-kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell.
+kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell;
+for doctor: vboxmanage-version, vagrant-version, kubectl-version-client, kubectl-version.
 A missing <key> file means: print nothing, exit 0 -- unless $STANDIN_DIR/strict exists, then
 exit 1 with `standin: no fixture for <key>`. It never proves that a real cluster works.
 """
@@ -23,6 +24,10 @@ import time
 
 def key_for(tool, args):
     words = [a for a in args if not a.startswith("-")]
+    if tool == "VBoxManage":
+        return "vboxmanage-" + ("version" if "--version" in args else (words[0] if words else "none"))
+    if tool == "vagrant" and args[:1] == ["--version"]:
+        return "vagrant-version"
     if tool == "vagrant":
         return "vagrant-" + (words[0] if words else "none")
     # kubectl: drop global flags with values
@@ -49,6 +54,8 @@ def key_for(tool, args):
             return "kubectl-logs-previous"
         container = rest[rest.index("-c") + 1] if "-c" in rest else "app"
         return "kubectl-logs-" + container
+    if rest[:1] == ["version"]:
+        return "kubectl-version-client" if "--client" in rest else "kubectl-version"
     if rest[:2] == ["config", "current-context"]:
         return "kubectl-context"
     if rest[:2] == ["rollout", "restart"]:
