@@ -128,7 +128,7 @@ public enum DoctorChecks {
         if let virtualBox, virtualBox < SupportMatrix.minimumVirtualBox {
             return DoctorFinding(id, .ok, "host-only network: VirtualBox \(virtualBox) restricts no range")
         }
-        let junk = conf.junk.isEmpty ? "" : " (\(confPath) \(conf.junk[0])\(conf.junk.count > 1 ? ", +\(conf.junk.count - 1) more" : ""): ignored)"
+        let junk = conf.junk.isEmpty ? "" : "; ignored in \(confPath): \(conf.junk[0])\(conf.junk.count > 1 ? " (+\(conf.junk.count - 1) more)" : "")"
         if IPv4Range.address(ip) == nil {
             return DoctorFinding(id, .fail, "host-only network: VM_IP \(ip) in settings.env is not an IPv4 address", fix: "set VM_IP in settings.env, e.g. 192.168.56.10")
         }

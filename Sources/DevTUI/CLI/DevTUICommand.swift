@@ -17,10 +17,10 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "kubectl context (default: the kubeconfig's current context). Use it to point devtui at any cluster.")
     var context: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Namespace of the app and MySQL (default: NAMESPACE in the project's settings.env, else devenv).")
+    @Option(name: [.customShort("n"), .long], help: "Namespace of the app and MySQL: NAMESPACE in the project's settings.env (default: devenv).")
     var namespace: String?
 
-    @Option(help: "App endpoint to probe, plain http (default: http://127.0.0.1:<APP_HOST_PORT from settings.env>/).")
+    @Option(help: "App endpoint to probe, plain http: APP_HOST_PORT in the project's settings.env (default: http://127.0.0.1:8080/).")
     var appURL: String?
 
     func config() -> ProbeConfig {

@@ -1,0 +1,171 @@
+"""`devtui doctor` end to end: the real binary, stand-in VBoxManage/vagrant/kubectl on PATH, fixture
+/proc trees and networks.conf files, and a real listener for a taken port."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+from conftest import DEVTUI, ROOT, World
+
+DOCTOR = os.path.join(ROOT, "Tests", "Fixtures", "doctor")
+TOOLS = ("VBoxManage", "vagrant", "kubectl")
+GIB = 1024 ** 3
+
+
+def listener():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    return s
+
+
+def free_port():
+    s = listener()
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def world(tmp_path, host="plain-6.8", networks=None, tools=TOOLS, settings=None):
+    w = World(tmp_path, os.path.join("..", "doctor", "ready"), path_tools=tools)
+    (w.project / "settings.env").write_text(
+        settings if settings is not None else "API_HOST_PORT=%d\nAPP_HOST_PORT=%d\n" % (free_port(), free_port()))
+    w.env.update({
+        "DEVTUI_PROC_ROOT": os.path.join(DOCTOR, "hosts", host, "proc"),
+        "DEVTUI_VBOX_NETWORKS_CONF": os.path.join(DOCTOR, "networks", networks) if networks else str(tmp_path / "none.conf"),
+        "VAGRANT_HOME": str(tmp_path / "vagrant.d"),
+    })
+    return w
+
+
+def doctor(w, *args, timeout=20):
+    started = time.time()
+    proc = subprocess.run([DEVTUI, "doctor", "--project-dir", str(w.project)] + list(args),
+                          env=w.env, capture_output=True, text=True, timeout=timeout)
+    return proc, time.time() - started
+
+
+def disk_is_enough(tmp_path):
+    return shutil.disk_usage(str(tmp_path)).free >= 10 * GIB
+
+
+def test_ready_host_text_and_json(tmp_path):
+    w = world(tmp_path)
+    proc, _ = doctor(w)
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("devtui doctor · project · settings ")
+    assert "✓ VirtualBox 7.1.4 (Ubuntu build)" in lines
+    assert "✓ Vagrant 2.4.3 supports VirtualBox 7.1 (from 2.4.2)" in lines
+    assert "✓ KVM: no kvm_intel/kvm_amd module loaded" in lines
+    assert "✓ memory: 12 GiB free (the VM takes 3.0 GiB)" in lines
+    assert "✓ kubectl 1.34.2 (the pinned k3s 1.34)" in lines
+    # The disk is this machine's: the expectation follows the same fact.
+    if disk_is_enough(tmp_path):
+        assert proc.returncode == 0, proc.stdout
+        assert lines[-1] == "OK: nothing in the way of `vagrant up`"
+    else:
+        assert proc.returncode == 1 and any(l.startswith("✗ disk:") for l in lines)
+
+    proc, _ = doctor(w, "--json")
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == 1 and doc["ok"] is (proc.returncode == 0)
+    ids = [c["id"] for c in doc["checks"]]
+    assert ids == ["arch", "virtualbox", "vagrant", "vagrant-virtualbox", "kvm", "host-only-network", "port-api", "port-app",
+                   "memory", "disk", "kubectl", "vm"]
+    for check in doc["checks"]:
+        assert set(check) <= {"id", "status", "summary", "fix"} and check["status"] in ("ok", "warn", "fail")
+        assert check["status"] == "ok" or check["fix"]
+    # The calls doctor made, each an argv array.
+    calls = w.calls()
+    assert ["VBoxManage", "--version"] in calls and ["vagrant", "--version"] in calls
+    assert ["vagrant", "status", "--machine-readable"] in calls
+    assert ["kubectl", "version", "--client", "-o", "json"] in calls
+
+
+def test_a_port_held_by_a_real_listener(tmp_path):
+    held = listener()
+    try:
+        port = held.getsockname()[1]
+        w = world(tmp_path, settings="API_HOST_PORT=%d\nAPP_HOST_PORT=%d\n" % (free_port(), port))
+        w.env["DEVTUI_PROC_ROOT"] = "/proc"  # the holder is this test process: the OS can name it
+        proc, _ = doctor(w)
+        assert proc.returncode == 1
+        line = next(l for l in proc.stdout.splitlines() if l.startswith("✗ port 127.0.0.1:%d" % port))
+        assert "(app) is taken" in line
+        if os.path.exists("/proc/net/tcp"):
+            assert "(pid %d)" % os.getpid() in line
+        assert "or set APP_HOST_PORT in settings.env to a free port" in proc.stdout
+    finally:
+        held.close()
+
+
+def test_a_hung_vboxmanage_costs_under_3_seconds(tmp_path):
+    w = world(tmp_path)
+    w.write("vboxmanage-version.hang", "")
+    proc, took = doctor(w)
+    assert took < 3.0, took
+    assert "! VirtualBox: `VBoxManage --version` gave no answer within 2.0 s" in proc.stdout
+    assert "✓ Vagrant 2.4.3" in proc.stdout
+
+
+def test_kvm_and_a_vagrant_too_old_for_the_virtualbox(tmp_path):
+    w = world(tmp_path, host="kvm-intel-6.12")
+    w.write("vagrant-version", "Vagrant 2.4.1.dev\n")
+    proc, _ = doctor(w)
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "✗ Vagrant 2.4.1 cannot drive VirtualBox 7.1 (needs Vagrant 2.4.2+)" in out
+    assert "! KVM: kvm_intel is loaded and Linux 6.12 gives it VT-x/AMD-V at load: VirtualBox fails with VERR_VMX_IN_VMX_ROOT_MODE" in out
+    assert "    fix: sudo modprobe -r kvm_intel (until reboot)" in out
+    assert out.strip().splitlines()[-1].startswith("NOT READY: 1 problem (✗) will stop `vagrant up`")
+
+
+def test_garbage_from_vboxmanage_and_little_memory(tmp_path):
+    w = world(tmp_path, host="kvm-amd-off")
+    w.write("vboxmanage-version", "\x1b[31mSegmentation fault\n")
+    w.write("vboxmanage-version.exit", "139")
+    proc, _ = doctor(w)
+    assert proc.returncode == 1
+    assert "✗ VirtualBox: `VBoxManage --version` printed no version (exit 139, �[31mSegmentation fault)" in proc.stdout
+    assert "✗ memory: 2.2 GiB free, the VM needs 3.0 GiB + 1 GiB for the host" in proc.stdout
+    assert "✓ KVM: kvm_amd loaded with enable_virt_at_load=N" in proc.stdout
+    # DEVENV_MEMORY lowers the need, as it lowers the VM.
+    w.env["DEVENV_MEMORY"] = "1024"
+    assert "✓ memory: 2.2 GiB free (the VM takes 1.0 GiB)" in doctor(w)[0].stdout
+
+
+def test_networks_conf_with_junk_and_a_refused_ip(tmp_path):
+    w = world(tmp_path, networks="junk.conf")
+    proc, _ = doctor(w)
+    line = next(l for l in proc.stdout.splitlines() if "host-only network" in l)
+    assert line.startswith("! host-only network: 192.168.56.10 is allowed")
+    assert line.endswith("junk.conf: line 2: 192.168.56.0/21 (+2 more)")
+    w = world(tmp_path / "b", networks="only-junk.conf")
+    proc, _ = doctor(w)
+    assert proc.returncode == 1
+    assert "✗ host-only network: 192.168.56.10 is outside the ranges VirtualBox allows (none)" in proc.stdout
+    assert "fix: echo '* 192.168.56.0/24' | sudo tee -a " in proc.stdout
+
+
+def test_nothing_installed(tmp_path):
+    w = world(tmp_path, tools=())
+    proc, took = doctor(w, "--json")
+    doc = json.loads(proc.stdout)
+    by_id = {c["id"]: c for c in doc["checks"]}
+    assert proc.returncode == 1 and doc["ok"] is False
+    assert by_id["virtualbox"]["summary"] == "VirtualBox: VBoxManage not found on PATH"
+    assert by_id["vagrant"]["status"] == "fail" and by_id["vm"]["status"] == "fail"
+    assert by_id["kubectl"]["status"] == "warn"
+    assert took < 3.0
+
+
+def test_ascii_marks_without_utf8_and_usage_error(tmp_path):
+    w = world(tmp_path)
+    w.env["LANG"] = "C"
+    out = doctor(w)[0].stdout
+    assert "ok VirtualBox 7.1.4 (Ubuntu build)" in out and "✓" not in out
+    proc, _ = doctor(w, "--frobnicate")
+    assert proc.returncode == 2
+    assert "Unknown option '--frobnicate'" in proc.stderr
