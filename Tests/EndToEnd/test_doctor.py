@@ -169,3 +169,78 @@ def test_ascii_marks_without_utf8_and_usage_error(tmp_path):
     proc, _ = doctor(w, "--frobnicate")
     assert proc.returncode == 2
     assert "Unknown option '--frobnicate'" in proc.stderr
+
+
+# The dashboard: doctor's findings where the pods would be, the question on u, the steps of a
+# first `vagrant up` from a recorded transcript, and a failed up with its fix.
+
+TRANSCRIPTS = os.path.join(ROOT, "Tests", "Fixtures", "transcripts")
+
+
+def dashboard(run_devtui, transcript=None, exit_code=0, delay="0.05"):
+    world, tui = run_devtui("not-created")
+    shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(world.project / "Vagrantfile"))
+    if transcript:
+        shutil.copy(os.path.join(TRANSCRIPTS, transcript), str(world.scenario / "vagrant-up"))
+        world.write("vagrant-up.delay", delay)
+        world.write("vagrant-up.exit", str(exit_code))
+    return world, tui
+
+
+def test_dashboard_shows_findings_and_u_asks_first(run_devtui):
+    world, tui = dashboard(run_devtui)
+    screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
+    rows = screen.splitlines()
+    finding = next(i for i, r in enumerate(rows) if "✗ VirtualBox: VBoxManage not found" in r)
+    last = next(i for i, r in enumerate(rows) if "press u to provision (first run ~10 min)" in r)
+    assert "problem" in rows[finding - 1] and "found by devtui doctor" in rows[finding - 1]
+    assert finding < last and "└" in rows[last + 1]  # the way forward is the pane's last line
+    assert "fix: install VirtualBox" in screen
+    tui.keys("u")
+    tui.wait_for("doctor: VirtualBox: VBoxManage not found on PATH.")
+    tui.keys("Enter")
+    tui.wait_for("provisioning cancelled")
+    time.sleep(0.3)
+    assert not world.called("vagrant", "up")
+    # Doctor ran once at start, not on every poll.
+    assert sum(1 for c in world.calls() if c == ["vagrant", "--version"]) == 1
+
+
+def test_first_up_shows_each_step(run_devtui):
+    world, tui = dashboard(run_devtui, "first-up.txt", delay="0.12")
+    tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
+    tui.keys("u")
+    tui.wait_for("Provision anyway? [y/N]")
+    tui.keys("y")
+    seen = set()
+    deadline = time.time() + 30
+    while time.time() < deadline and "✓ provisioned" not in tui.screen():
+        screen = tui.screen()
+        for step in ("step 1/8: box download", "step 2/8: boot", "step 3/8: shared folders", "step 4/8: provisioner docker",
+                     "step 5/8: provisioner k3s", "step 6/8: provisioner app", "step 7/8: provisioner on-boot"):
+            if step in screen:
+                seen.add(step)
+        for pct in ("37%", "81%"):
+            if "box download " + pct in screen:
+                seen.add(pct)
+        time.sleep(0.03)
+    assert "✓ provisioned" in tui.screen()
+    assert {"step 1/8: box download", "step 2/8: boot", "step 4/8: provisioner docker", "step 5/8: provisioner k3s",
+            "step 7/8: provisioner on-boot"} <= seen, seen
+    assert "37%" in seen or "81%" in seen, seen
+    assert ["vagrant", "up"] in world.calls()
+    screen = tui.screen()
+    assert "\ufffd" not in screen and "[K" not in screen  # escape bytes of the redraws are gone
+
+
+def test_a_failed_up_says_the_step_and_the_fix(run_devtui):
+    world, tui = dashboard(run_devtui, "fail-kvm.txt", exit_code=1)
+    tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
+    tui.keys("u")
+    tui.wait_for("Provision anyway? [y/N]")
+    tui.keys("y")
+    screen = tui.wait_for("✗ up failed at 2/8 boot: KVM holds VT-x · fix: sudo modprobe -r kvm_intel, then u", timeout=15)
+    assert "✗ vagrant up failed at step 2/8: boot: KVM holds VT-x" in screen
+    assert "press u to provision (first run ~10 min)" in screen
+    # After a failed action doctor looks at the host again.
+    tui.wait_until(lambda: sum(1 for c in world.calls() if c == ["vagrant", "--version"]) == 2, what="a second doctor run")

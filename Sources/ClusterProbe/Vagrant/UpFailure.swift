@@ -17,11 +17,11 @@ public struct UpFailure: Sendable, Equatable {
         func has(_ s: String) -> Bool { text.contains(s) }
         if has("VERR_VMX_IN_VMX_ROOT_MODE") {
             return UpFailure(reason: "KVM holds VT-x (VERR_VMX_IN_VMX_ROOT_MODE)",
-                             fix: "sudo modprobe -r kvm_intel, then u (lasting: options kvm enable_virt_at_load=0)")
+                             fix: "sudo modprobe -r kvm_intel, then u")
         }
         if has("VERR_SVM_IN_USE") {
             return UpFailure(reason: "KVM holds AMD-V (VERR_SVM_IN_USE)",
-                             fix: "sudo modprobe -r kvm_amd, then u (lasting: options kvm enable_virt_at_load=0)")
+                             fix: "sudo modprobe -r kvm_amd, then u")
         }
         if has("VERR_VMX_NO_VMX") || has("VERR_VMX_MSR_ALL_VMX_DISABLED") || has("VERR_SVM_DISABLED") || has("VERR_NEM_NOT_AVAILABLE") {
             return UpFailure(reason: "VT-x/AMD-V is off or taken by another hypervisor",

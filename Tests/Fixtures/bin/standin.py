@@ -7,7 +7,7 @@ outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
     <key>          stdout to print          <key>.exit    exit code (default 0)
     <key>.stderr   stderr to print          <key>.hang    sleep until killed
     <key>.follow   keep the stream open after printing (watch, logs -f) until killed
-    <key>.delay    seconds between stdout lines (streams that take time, like vagrant up)
+    <key>.delay    seconds between stdout lines, ended by \n or \r (streams that take time, like vagrant up)
 
 Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
 kubectl-get-pvc, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
@@ -18,6 +18,7 @@ exit 1 with `standin: no fixture for <key>`. It never proves that a real cluster
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -90,7 +91,8 @@ def main():
         out = sys.stdout.buffer
         with open(path, "rb") as f:
             if delay:
-                for line in f:
+                # A '\r' is a line end too: vagrant redraws its download progress with '\r\e[K'.
+                for line in re.split(rb"(?<=[\r\n])", f.read()):
                     out.write(line)
                     out.flush()
                     time.sleep(delay)
