@@ -244,3 +244,20 @@ def test_a_failed_up_says_the_step_and_the_fix(run_devtui):
     assert "press u to provision (first run ~10 min)" in screen
     # After a failed action doctor looks at the host again.
     tui.wait_until(lambda: sum(1 for c in world.calls() if c == ["vagrant", "--version"]) == 2, what="a second doctor run")
+
+
+def test_another_cluster_without_a_project(tmp_path):
+    w = world(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run([DEVTUI, "doctor", "--context", "kind-kind"], cwd=str(elsewhere), env=w.env,
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 0, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "devtui doctor · devenv · no settings.env: defaults"
+    assert "✓ no Vagrantfile here or above: VM checks skipped, cluster checked" in lines
+    assert "✓ Kubernetes API answers (1.31.4+k3s1)" in lines
+    # kubectl 1.34 against a 1.31 cluster: skew of three minors.
+    assert "! kubectl 1.34.2 is 3 minor versions from the cluster's 1.31 (supported: one)" in lines
+    assert ["kubectl", "--context", "kind-kind", "--namespace", "devenv", "--request-timeout=1s", "version", "-o", "json"] in w.calls()
+    assert not any(c[0] in ("vagrant", "VBoxManage") for c in w.calls())

@@ -62,8 +62,6 @@ public struct Doctor: Sendable {
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
             return Doctor.vmStatus(await runner.run(command, outputLimit: 1_048_576), machine: config.machine)
         }
-        let vboxTask = Task { await runner.run(Command("VBoxManage", ["--version"], timeout: timeout), outputLimit: 65536) }
-        let vagrantTask = Task { await runner.run(Command("vagrant", ["--version"], workingDirectory: project, timeout: timeout), outputLimit: 65536) }
         let serverTask = Task<(DoctorFinding, ToolVersion?)?, Never> {
             if let kubeconfig = config.target.kubeconfig, FileText.readBytes(kubeconfig, limit: 1) == nil { return nil }
             var target = config.target
@@ -75,8 +73,10 @@ public struct Doctor: Sendable {
         if project != nil {
             launch("arch") { [DoctorChecks.arch(machine)] }
             launch("virtualbox") {
-                let (vbox, vboxVersion) = DoctorChecks.virtualBox(await vboxTask.value)
-                let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantTask.value)
+                async let vboxOutput = runner.run(Command("VBoxManage", ["--version"], timeout: timeout), outputLimit: 65536)
+                async let vagrantOutput = runner.run(Command("vagrant", ["--version"], workingDirectory: project, timeout: timeout), outputLimit: 65536)
+                let (vbox, vboxVersion) = DoctorChecks.virtualBox(await vboxOutput)
+                let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantOutput)
                 var found = [vbox, vagrant]
                 if let vboxVersion, let vagrantVersion { found.append(DoctorChecks.pair(vagrant: vagrantVersion, virtualBox: vboxVersion)) }
                 if HostFacts.isLinux {
@@ -95,8 +95,13 @@ public struct Doctor: Sendable {
                                               (settings.appHostPort, "port-app", "app", "APP_HOST_PORT")] {
                     let state = running ? .free : PortProbe.state(port: port)
                     var owner: (pid: Int, name: String)?
-                    if state == .taken, let inodes = PortProbe.listeningInodes(procRoot: paths.procRoot, port: port) {
-                        owner = PortProbe.owner(procRoot: paths.procRoot, inodes: inodes)
+                    if state == .taken {
+                        if let inodes = PortProbe.listeningInodes(procRoot: paths.procRoot, port: port) {
+                            owner = PortProbe.owner(procRoot: paths.procRoot, inodes: inodes)
+                        } else if case .success(let out) = await runner.run(PortProbe.lsofCommand(port: port, timeout: timeout), outputLimit: 65536) {
+                            // No /proc (macOS): lsof when it is there; else just the port.
+                            owner = PortProbe.parseLsof(out.stdoutText)
+                        }
                     }
                     found.append(DoctorChecks.port(port, id: id, role: role, key: key, state: state, owner: owner, vmRunning: running))
                 }
@@ -148,7 +153,6 @@ public struct Doctor: Sendable {
         }
         // Leftover tasks end on their own timeouts; nobody waits for them.
         if done.count < keys.count { tasks.forEach { $0.cancel() } }
-        _ = (vboxTask, vagrantTask)
         return DoctorReport(findings: findings)
     }
 }

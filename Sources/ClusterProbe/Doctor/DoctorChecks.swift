@@ -265,6 +265,10 @@ public enum DoctorChecks {
                 return (DoctorFinding("api", .ok, "Kubernetes API answers (\(server)\(server.suffix))"), server)
             }
             let line = TextSanitizer.firstLine(output.stderrText.isEmpty ? output.stdoutText : output.stderrText)
+            if output.exitCode == 0 {
+                return (DoctorFinding("api", .warn, "Kubernetes API: `kubectl version` gave no server version (\(String(line.prefix(60))))",
+                                      fix: "run `kubectl version` by hand"), nil)
+            }
             return (DoctorFinding("api", .fail, "Kubernetes API does not answer: \(String(KubectlDiagnosis.describe(.failed(tool: "kubectl", exitCode: output.exitCode, message: line)).prefix(100)))",
                                   fix: "vagrant provision, or look inside: vagrant ssh -c 'sudo systemctl status k3s'"), nil)
         case .failure(let error):

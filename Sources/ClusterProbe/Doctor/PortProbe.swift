@@ -24,6 +24,9 @@ public enum PortProbe {
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
+        #if canImport(Darwin)
+        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+        #endif
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
@@ -83,6 +86,20 @@ public enum PortProbe {
                 let comm = FileText.text(procRoot + "/" + name + "/comm")?.trimmingCharacters() ?? "?"
                 return (pid, TextSanitizer.cleanLine(comm))
             }
+        }
+        return nil
+    }
+
+    /// `lsof -nP -iTCP:<port> -sTCP:LISTEN -Fpc` (where there is no /proc): `p<pid>` and `c<command>` lines.
+    public static func lsofCommand(port: Int, timeout: Duration) -> Command {
+        Command("lsof", ["-nP", "-iTCP:\(port)", "-sTCP:LISTEN", "-Fpc"], timeout: timeout)
+    }
+
+    public static func parseLsof(_ text: String) -> (pid: Int, name: String)? {
+        var pid: Int?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("p") { pid = Int(line.dropFirst()) }
+            if line.hasPrefix("c"), let pid { return (pid, TextSanitizer.cleanLine(String(line.dropFirst()))) }
         }
         return nil
     }

@@ -158,4 +158,19 @@ struct DoctorWorld {
         // Running VM: the kubeconfig is checked (absent here).
         #expect(finding(report, "kubeconfig")?.status == .fail)
     }
+
+    @Test func withoutProcNetTheOwnerComesFromLsof() async throws {
+        let listener = try Listener()
+        defer { listener.close() }
+        let world = try DoctorWorld(settings: "APP_HOST_PORT=\(listener.port)\n")
+        defer { world.remove() }
+        // A stand-in lsof answering in its -F format; the fixture host has no /proc/net.
+        let script = world.root + "/bin/lsof"
+        try "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/lsof.args\"\nprintf 'p4321\\ncweb-server\\n'\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let report = await world.doctor(host: "kvm-intel-6.12").run()
+        #expect(finding(report, "port-app")?.summary == "port 127.0.0.1:\(listener.port) (app) is taken by web-server (pid 4321): Vagrant cannot forward it")
+        let args = try String(contentsOfFile: world.root + "/bin/lsof.args", encoding: .utf8)
+        #expect(args == "-nP -iTCP:\(listener.port) -sTCP:LISTEN -Fpc\n")
+    }
 }

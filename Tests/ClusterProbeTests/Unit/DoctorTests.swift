@@ -200,6 +200,8 @@ import Testing
         #expect(owner?.name == "nginx")
         #expect(PortProbe.owner(procRoot: proc, inodes: ["5151001"])?.name == "kubectl")
         #expect(PortProbe.listeningInodes(procRoot: "/nonexistent", port: 8080) == nil)
+        #expect(PortProbe.parseLsof("p812\ncnginx\np813\ncnginx\n").map { "\($0.name) \($0.pid)" } == "nginx 812")
+        #expect(PortProbe.parseLsof("garbage") == nil)
         let taken = DoctorChecks.port(8080, id: "port-app", role: "app", key: "APP_HOST_PORT", state: .taken, owner: owner, vmRunning: false)
         #expect(taken.summary == "port 127.0.0.1:8080 (app) is taken by nginx (pid 31337): Vagrant cannot forward it")
         #expect(taken.fix == "stop nginx (pid 31337), or set APP_HOST_PORT in settings.env to a free port")
