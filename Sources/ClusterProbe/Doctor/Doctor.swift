@@ -4,7 +4,11 @@ public struct Doctor: Sendable {
     public let config: ProbeConfig
     public let runner: any CommandRunning
     public let paths: DoctorPaths
+    /// For vagrant (Ruby: 1-2 s just to start).
     public var toolTimeout: Duration = .seconds(2)
+    /// For VBoxManage, kubectl and lsof, which answer in milliseconds. A child that ignores
+    /// SIGTERM gets SIGKILL one second after its timeout: still inside the deadline.
+    public var fastTimeout: Duration = .milliseconds(1500)
     /// Answers still missing then are reported as "no answer" (the whole command stays under 3 s).
     public var deadline: Duration = .milliseconds(2600)
     public var machine: String = HostFacts.machine()
@@ -53,6 +57,7 @@ public struct Doctor: Sendable {
 
         let project = config.projectDir
         let timeout = toolTimeout
+        let fast = min(fastTimeout, toolTimeout)
         let runner = self.runner
         let settings = self.settings
         let paths = self.paths
@@ -66,14 +71,14 @@ public struct Doctor: Sendable {
             if let kubeconfig = config.target.kubeconfig, FileText.readBytes(kubeconfig, limit: 1) == nil { return nil }
             var target = config.target
             target.requestTimeoutSeconds = 1
-            let command = Command("kubectl", target.globalFlags + ["--request-timeout=1s", "version", "-o", "json"], timeout: timeout)
+            let command = Command("kubectl", target.globalFlags + ["--request-timeout=1s", "version", "-o", "json"], timeout: fast)
             return DoctorChecks.api(await runner.run(command, outputLimit: 65536))
         }
 
         if project != nil {
             launch("arch") { [DoctorChecks.arch(machine)] }
             launch("virtualbox") {
-                async let vboxOutput = runner.run(Command("VBoxManage", ["--version"], timeout: timeout), outputLimit: 65536)
+                async let vboxOutput = runner.run(Command("VBoxManage", ["--version"], timeout: fast), outputLimit: 65536)
                 async let vagrantOutput = runner.run(Command("vagrant", ["--version"], workingDirectory: project, timeout: timeout), outputLimit: 65536)
                 let (vbox, vboxVersion) = DoctorChecks.virtualBox(await vboxOutput)
                 let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantOutput)
@@ -89,7 +94,11 @@ public struct Doctor: Sendable {
                 return found
             }
             launch("host") {
-                let running = (try? await vmState.value?.get())?.isRunning == true
+                let vm = await vmState.value
+                let running = (try? vm?.get())?.isRunning == true
+                // Unknown VM state: a taken port may be the VM's own forward.
+                let unsure: Bool
+                if case .success? = vm { unsure = false } else { unsure = true }
                 var found: [DoctorFinding] = []
                 for (port, id, role, key) in [(settings.apiHostPort, "port-api", "Kubernetes API", "API_HOST_PORT"),
                                               (settings.appHostPort, "port-app", "app", "APP_HOST_PORT")] {
@@ -98,12 +107,17 @@ public struct Doctor: Sendable {
                     if state == .taken {
                         if let inodes = PortProbe.listeningInodes(procRoot: paths.procRoot, port: port) {
                             owner = PortProbe.owner(procRoot: paths.procRoot, inodes: inodes)
-                        } else if case .success(let out) = await runner.run(PortProbe.lsofCommand(port: port, timeout: timeout), outputLimit: 65536) {
+                        } else if case .success(let out) = await runner.run(PortProbe.lsofCommand(port: port, timeout: fast), outputLimit: 65536) {
                             // No /proc (macOS): lsof when it is there; else just the port.
                             owner = PortProbe.parseLsof(out.stdoutText)
                         }
                     }
-                    found.append(DoctorChecks.port(port, id: id, role: role, key: key, state: state, owner: owner, vmRunning: running))
+                    var finding = DoctorChecks.port(port, id: id, role: role, key: key, state: state, owner: owner, vmRunning: running)
+                    if unsure, finding.status == .fail {
+                        finding.status = .warn
+                        finding.summary += " (or by the VM itself: its state is unknown)"
+                    }
+                    found.append(finding)
                 }
                 let available = HostFacts.isLinux ? HostFacts.availableMemory(procRoot: paths.procRoot) : nil
                 found.append(DoctorChecks.memory(available: available, total: HostFacts.totalMemory(), vmMB: settings.memoryMB, vmRunning: running))
@@ -112,7 +126,7 @@ public struct Doctor: Sendable {
             }
         }
         launch("kubectl") {
-            let client = await runner.run(Command("kubectl", ["version", "--client", "-o", "json"], timeout: timeout), outputLimit: 65536)
+            let client = await runner.run(Command("kubectl", ["version", "--client", "-o", "json"], timeout: fast), outputLimit: 65536)
             let server = await serverTask.value?.1
             return [DoctorChecks.kubectl(client, cluster: server, pinned: settings.k3sVersion)]
         }
@@ -144,6 +158,11 @@ public struct Doctor: Sendable {
         let done = results.with { $0 }
         let waited = DurationFormat.short(deadline)
         var findings: [DoctorFinding] = []
+        if let path = settings.path, !settings.problems.isEmpty {
+            let more = settings.problems.count > 1 ? " (+\(settings.problems.count - 1) more)" : ""
+            findings.append(DoctorFinding("settings", .warn, "\(settings.problems[0])\(more): ignored, defaults used",
+                                          fix: "make each line of \(path) KEY=value or a # comment"))
+        }
         for key in keys {
             if let found = done[key] {
                 findings += found

@@ -58,7 +58,6 @@ enum DoctorOutput {
     static func text(_ report: DoctorReport, config: ProbeConfig, unicode: Bool) -> String {
         let settings = config.settings.path.map { "settings \($0)" } ?? "no settings.env: defaults"
         var lines = ["devtui doctor · \(config.projectName) · \(settings)"]
-        for problem in config.settings.problems { lines.append("! \(problem)") }
         for finding in report.findings {
             lines.append("\(mark(finding.status, unicode: unicode)) \(finding.summary)")
             if let fix = finding.fix, finding.status != .ok { lines.append("    fix: \(fix)") }
