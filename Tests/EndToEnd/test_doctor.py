@@ -137,12 +137,16 @@ def test_garbage_from_vboxmanage_and_little_memory(tmp_path):
 
 
 def test_networks_conf_with_junk_and_a_refused_ip(tmp_path):
-    w = world(tmp_path, networks="junk.conf")
+    w = world(tmp_path, networks="ignored.conf")
     proc, _ = doctor(w)
     line = next(l for l in proc.stdout.splitlines() if "host-only network" in l)
     assert line.startswith("! host-only network: 192.168.56.10 is allowed")
-    assert line.endswith("junk.conf: line 2: 192.168.56.0/21 (+2 more)")
-    w = world(tmp_path / "b", networks="only-junk.conf")
+    assert line.endswith("ignored.conf: line 2: 192.168.56.0/21 (+1 more)")
+    w = world(tmp_path / "b", networks="invalid.conf")
+    proc, _ = doctor(w)
+    assert proc.returncode == 1
+    assert "invalid.conf line 1: not-a-range (+6 more) is no address or range: vagrant up stops reading the file" in proc.stdout
+    w = world(tmp_path / "c", networks="only-junk.conf")
     proc, _ = doctor(w)
     assert proc.returncode == 1
     assert "✗ host-only network: 192.168.56.10 is outside the ranges VirtualBox allows (none)" in proc.stdout

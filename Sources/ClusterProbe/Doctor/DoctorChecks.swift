@@ -123,24 +123,37 @@ public enum DoctorChecks {
                              fix: "sudo modprobe -r \(module) (until reboot), or `options kvm enable_virt_at_load=0` in /etc/modprobe.d/kvm.conf (kernel: kvm.enable_virt_at_load=0)")
     }
 
-    public static func hostOnly(ip: String, conf: NetworksConf, confPath: String, virtualBox: ToolVersion?) -> DoctorFinding {
+    /// Whether Vagrant will accept the VM's host-only IP (it checks before VirtualBox does):
+    /// VirtualBox 6.1.28+, not on Windows, not on macOS from VirtualBox 7.0 (network.rb
+    /// `validate_hostonly_ip!`).
+    public static func hostOnly(ip: String, conf: NetworksConf, confPath: String, virtualBox: ToolVersion?,
+                                macOS: Bool = !HostFacts.isLinux) -> DoctorFinding {
         let id = "host-only-network"
-        if let virtualBox, virtualBox < SupportMatrix.minimumVirtualBox {
-            return DoctorFinding(id, .ok, "host-only network: VirtualBox \(virtualBox) restricts no range")
-        }
-        let junk = conf.junk.isEmpty ? "" : "; ignored in \(confPath): \(conf.junk[0])\(conf.junk.count > 1 ? " (+\(conf.junk.count - 1) more)" : "")"
         if IPv4Range.address(ip) == nil {
             return DoctorFinding(id, .fail, "host-only network: VM_IP \(ip) in settings.env is not an IPv4 address", fix: "set VM_IP in settings.env, e.g. 192.168.56.10")
         }
+        if let virtualBox, virtualBox < SupportMatrix.minimumVirtualBox {
+            return DoctorFinding(id, .ok, "host-only network: VirtualBox \(virtualBox) restricts no range")
+        }
+        if macOS, let virtualBox, virtualBox >= ToolVersion(7, 0) {
+            return DoctorFinding(id, .ok, "host-only network: \(ip) (VirtualBox 7 on macOS restricts no range)")
+        }
+        if let bad = conf.invalid.first {
+            let more = conf.invalid.count > 1 ? " (+\(conf.invalid.count - 1) more)" : ""
+            return DoctorFinding(id, .fail, "host-only network: \(confPath) \(bad)\(more) is no address or range: vagrant up stops reading the file",
+                                 fix: "make each line of \(confPath) `* <range> [<range>...]`, with no comment after the ranges")
+        }
+        let ignored = conf.ignored.isEmpty ? "" : "; ignored in \(confPath): \(conf.ignored[0])\(conf.ignored.count > 1 ? " (+\(conf.ignored.count - 1) more)" : "")"
         if conf.allows(ip) {
             let source = conf.present ? confPath : "default \(NetworksConf.defaultRange), no \(confPath)"
-            return DoctorFinding(id, conf.junk.isEmpty ? .ok : .warn, "host-only network: \(ip) is allowed (\(source))\(junk)",
-                                 fix: conf.junk.isEmpty ? nil : "fix those lines in \(confPath): each is `* <range> [<range>...]`")
+            return DoctorFinding(id, conf.ignored.isEmpty ? .ok : .warn, "host-only network: \(ip) is allowed (\(source))\(ignored)",
+                                 fix: conf.ignored.isEmpty ? nil : "lines of \(confPath) that do not start with `*` are ignored: `* <range> [<range>...]`")
         }
         let octets = ip.split(separator: ".")
         let suggestion = "* \(octets[0]).\(octets[1]).\(octets[2]).0/24"
-        let allowed = conf.ranges.isEmpty ? "none" : conf.ranges.joined(separator: " ")
-        return DoctorFinding(id, .fail, "host-only network: \(ip) is outside the ranges VirtualBox allows (\(allowed))\(junk)",
+        let v4 = conf.ranges.filter { IPv4Range($0) != nil }
+        let allowed = v4.isEmpty ? "none" : v4.joined(separator: " ")
+        return DoctorFinding(id, .fail, "host-only network: \(ip) is outside the ranges VirtualBox allows (\(allowed))\(ignored)",
                              fix: "echo '\(suggestion)' | sudo tee -a \(confPath)   (or set VM_IP in settings.env inside \(allowed == "none" ? NetworksConf.defaultRange : allowed))")
     }
 

@@ -173,22 +173,31 @@ import Testing
         let dir = Fixtures.repoRoot + "/Tests/Fixtures/doctor/networks/"
         let wide = NetworksConf.parse(FileText.text(dir + "wide.conf")!)
         #expect(wide.ranges == ["10.0.0.0/8", "192.168.0.0/16", "2001::/64"])
-        #expect(wide.junk.isEmpty)
+        #expect(wide.ignored.isEmpty && wide.invalid.isEmpty)
         #expect(wide.allows("192.168.56.10") && wide.allows("10.9.8.7") && !wide.allows("172.16.0.1"))
         let other = NetworksConf.parse(FileText.text(dir + "other-range.conf")!)
-        let refused = DoctorChecks.hostOnly(ip: "192.168.56.10", conf: other, confPath: "/etc/vbox/networks.conf", virtualBox: ToolVersion(7, 1, 4))
+        let refused = DoctorChecks.hostOnly(ip: "192.168.56.10", conf: other, confPath: "/etc/vbox/networks.conf", virtualBox: ToolVersion(7, 1, 4), macOS: false)
         #expect(refused.status == .fail)
         #expect(refused.fix?.hasPrefix("echo '* 192.168.56.0/24' | sudo tee -a /etc/vbox/networks.conf") == true)
-        let junk = NetworksConf.parse(FileText.text(dir + "junk.conf")!)
-        #expect(junk.ranges == ["172.16.0.0/12", "192.168.56.0/21"])
-        #expect(junk.junk == ["line 2: 192.168.56.0/21", "line 3: not a range: not-a-range", "line 4: garbage line here"])
-        let noted = DoctorChecks.hostOnly(ip: "192.168.56.10", conf: junk, confPath: "n.conf", virtualBox: nil)
+        let ignored = NetworksConf.parse(FileText.text(dir + "ignored.conf")!)
+        #expect(ignored.ranges == ["192.168.56.0/21"])
+        #expect(ignored.ignored == ["line 2: 192.168.56.0/21", "line 3: garbage line here"])
+        let noted = DoctorChecks.hostOnly(ip: "192.168.56.10", conf: ignored, confPath: "n.conf", virtualBox: nil, macOS: false)
         #expect(noted.status == .warn)
-        #expect(noted.summary == "host-only network: 192.168.56.10 is allowed (n.conf); ignored in n.conf: line 2: 192.168.56.0/21 (+2 more)")
+        #expect(noted.summary == "host-only network: 192.168.56.10 is allowed (n.conf); ignored in n.conf: line 2: 192.168.56.0/21 (+1 more)")
+        // Vagrant reads every word after `*` as an address: a stray word or a trailing comment stops it.
+        let invalid = NetworksConf.parse(FileText.text(dir + "invalid.conf")!)
+        #expect(invalid.invalid == ["line 1: not-a-range", "line 2: #", "line 2: a", "line 2: comment", "line 2: after", "line 2: the", "line 2: ranges"])
+        let stops = DoctorChecks.hostOnly(ip: "192.168.56.10", conf: invalid, confPath: "n.conf", virtualBox: ToolVersion(7, 1, 4), macOS: false)
+        #expect(stops.status == .fail)
+        #expect(stops.summary == "host-only network: n.conf line 1: not-a-range (+6 more) is no address or range: vagrant up stops reading the file")
+        // macOS with VirtualBox 7 and old VirtualBox restrict nothing.
+        #expect(DoctorChecks.hostOnly(ip: "10.0.0.5", conf: other, confPath: "x", virtualBox: ToolVersion(7, 0, 20), macOS: true).status == .ok)
+        #expect(NetworksConf.parse("* 192.168.56.10\n").allows("192.168.56.10"))
         #expect(!NetworksConf.parse("allow everything please\n").allows("192.168.56.10"))
         #expect(NetworksConf.absent().allows("192.168.63.254") && !NetworksConf.absent().allows("192.168.64.1"))
         // Before 6.1.28 VirtualBox restricted nothing.
-        #expect(DoctorChecks.hostOnly(ip: "10.0.0.5", conf: .absent(), confPath: "x", virtualBox: ToolVersion(6, 1, 26)).status == .ok)
+        #expect(DoctorChecks.hostOnly(ip: "10.0.0.5", conf: .absent(), confPath: "x", virtualBox: ToolVersion(6, 1, 26), macOS: false).status == .ok)
     }
 
     @Test func portOwnerFromProcTables() {
