@@ -12,17 +12,15 @@ public enum PortProbe {
         case unknown(String)
     }
 
-    /// Binds 127.0.0.1:port as Vagrant's forward will (SO_REUSEADDR, so TIME_WAIT leftovers do not count).
+    /// Taken when something answers a connect to 127.0.0.1:port (Vagrant's own test before it
+    /// forwards: lib/vagrant/util/is_port_open.rb) or when the port cannot be bound (VirtualBox's NAT
+    /// must bind it; SO_REUSEADDR so TIME_WAIT leftovers do not count).
     public static func state(port: Int) -> State {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { return .unknown("socket: errno \(errno)") }
-        defer { close(fd) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if answers(port: port) { return .taken }
+        return bindState(port: port)
+    }
+
+    static func loopback(_ port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         #if canImport(Darwin)
         address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
@@ -30,6 +28,35 @@ public enum PortProbe {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        return address
+    }
+
+    static func tcpSocket() -> Int32 {
+        #if canImport(Glibc)
+        return socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        return socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+    }
+
+    /// A loopback connect is answered or refused at once; no timeout needed.
+    static func answers(port: Int) -> Bool {
+        let fd = tcpSocket()
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func bindState(port: Int) -> State {
+        let fd = tcpSocket()
+        guard fd >= 0 else { return .unknown("socket: errno \(errno)") }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopback(port)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
