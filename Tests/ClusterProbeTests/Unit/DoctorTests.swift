@@ -145,6 +145,15 @@ import Testing
         #expect(DoctorChecks.arch("riscv64").status == .warn)
     }
 
+    @Test func pathsFromTheEnvironment() {
+        let plain = DoctorPaths.from(["HOME": "/home/u"])
+        #expect(plain == DoctorPaths(procRoot: "/proc", networksConf: "/etc/vbox/networks.conf", vagrantHome: "/home/u/.vagrant.d"))
+        #expect(plain.sysRoot == "/sys")
+        let set = DoctorPaths.from(["HOME": "/home/u", "DEVTUI_PROC_ROOT": "/t/h/proc", "DEVTUI_VBOX_NETWORKS_CONF": "/t/n.conf", "VAGRANT_HOME": "/big/vagrant"])
+        #expect(set.procRoot == "/t/h/proc" && set.sysRoot == "/t/h/sys")
+        #expect(set.networksConf == "/t/n.conf" && set.vagrantHome == "/big/vagrant")
+    }
+
     @Test func kvmOnLinux612HoldsVTx() {
         let paths = DoctorPaths(procRoot: hosts + "kvm-intel-6.12/proc", vagrantHome: "/nonexistent")
         #expect(paths.sysRoot == hosts + "kvm-intel-6.12/sys")
