@@ -253,6 +253,21 @@ import Testing
         #expect(HostFacts.freeDisk(at: NSTemporaryDirectory() + "no/such/dir")?.checked.hasPrefix("/") == true)
     }
 
+    @Test func vmStateAndProvider() {
+        let libvirt = VMStatus(state: "not_created", stateHuman: "not created", provider: "libvirt", machine: "devenv")
+        let picked = DoctorChecks.vm(.success(libvirt), machine: "devenv")
+        #expect(picked.status == .fail)
+        #expect(picked.summary == "VM devenv: Vagrant picked the libvirt provider, not virtualbox (not created)")
+        let none = DoctorChecks.vm(.failure(.failed(tool: "vagrant", exitCode: 1, message: "No usable default provider could be found for your system.")), machine: "devenv")
+        #expect(none.status == .fail && none.summary.hasPrefix("VM: Vagrant finds no usable provider"))
+        let running = VMStatus(state: "running", stateHuman: "running", provider: "virtualbox", machine: "devenv")
+        #expect(DoctorChecks.vm(.success(running), machine: "devenv").status == .ok)
+        #expect(DoctorChecks.vm(nil, machine: "devenv").status == .warn)
+        // Machine-readable errors come out as their message, not the raw line.
+        let out = CommandOutput(exitCode: 1, stdout: Array("1796042506,,ui,error,No usable default provider could be found for your system.\\n\\nVagrant relies on interactions\n".utf8), stderr: [])
+        #expect(Doctor.vagrantMessage(out) == "No usable default provider could be found for your system.")
+    }
+
     @Test func kubectlSkew() {
         let json = CommandOutput(exitCode: 0, stdout: Fixtures.bytes("doctor/ready/kubectl-version-client"), stderr: [])
         #expect(DoctorChecks.kubectl(.success(json), cluster: nil, pinned: "v1.34.1+k3s1").status == .ok)
