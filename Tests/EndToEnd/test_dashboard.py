@@ -42,8 +42,12 @@ def test_sigterm_restores_the_terminal(run_devtui):
 
 def test_vm_not_created_then_u_provisions(run_devtui):
     world, tui = run_devtui("not-created")
-    tui.wait_for("VM not created — press u to provision")
+    tui.wait_for("press u to provision")
+    # No VBoxManage in this world: devtui doctor's finding makes u ask first (test_doctor.py has the rest).
+    tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
     tui.keys("u")
+    tui.wait_for("Provision anyway? [y/N]")
+    tui.keys("y")
     tui.wait_for("Bringing machine 'devenv' up")
     tui.wait_for("✓ provisioned", timeout=15)
     assert world.called("vagrant", "up")

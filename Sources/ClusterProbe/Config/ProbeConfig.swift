@@ -15,6 +15,8 @@ public struct ProbeConfig: Sendable, Equatable {
     public var intervals: Intervals
     public var logTail: Int
     public var logCapacity: Int
+    /// The project's settings.env (fallbacks when there is none).
+    public var settings: ProjectSettings
 
     public struct Intervals: Sendable, Equatable {
         /// `vagrant` takes 1-3 s to start, so it is asked slowly.
@@ -26,7 +28,8 @@ public struct ProbeConfig: Sendable, Equatable {
     }
 
     public init(projectDir: String?, machine: String = "devenv", target: KubeTarget, appURL: String = "http://127.0.0.1:8080/",
-                appTimeoutMs: Int = 2000, intervals: Intervals = Intervals(), logTail: Int = 200, logCapacity: Int = 5000) {
+                appTimeoutMs: Int = 2000, intervals: Intervals = Intervals(), logTail: Int = 200, logCapacity: Int = 5000,
+                settings: ProjectSettings = ProjectSettings()) {
         self.projectDir = projectDir
         self.machine = machine
         self.target = target
@@ -35,6 +38,7 @@ public struct ProbeConfig: Sendable, Equatable {
         self.intervals = intervals
         self.logTail = logTail
         self.logCapacity = logCapacity
+        self.settings = settings
     }
 
     /// The repo's generated kubeconfig, relative to the project folder.
@@ -44,24 +48,29 @@ public struct ProbeConfig: Sendable, Equatable {
     /// - project folder: `--project-dir`, else the nearest ancestor of the working folder with a Vagrantfile;
     /// - kubeconfig: `--kubeconfig`; else with `--context`, kubectl's own default (any cluster);
     ///   else, in a Vagrant project, its `.devenv/kubeconfig` (even before `vagrant up` writes it,
-    ///   so the dashboard picks the cluster up as soon as provisioning finishes); else kubectl's default.
+    ///   so the dashboard picks the cluster up as soon as provisioning finishes); else kubectl's default;
+    /// - namespace, app URL and VM name: the flags, else the project's settings.env, else its fallbacks.
     public static func resolve(
         workingDirectory: String = currentDirectory(),
         projectDir: String? = nil,
         kubeconfig: String? = nil,
         context: String? = nil,
-        namespace: String = "devenv",
-        appURL: String = "http://127.0.0.1:8080/"
+        namespace: String? = nil,
+        appURL: String? = nil,
+        environment: [String: String] = ProcessEnvironment.current()
     ) -> ProbeConfig {
         let project = projectDir.map { absolute($0, from: workingDirectory) } ?? findProject(from: workingDirectory)
+        let settings = ProjectSettings.load(projectDir: project, environment: environment)
         var config = kubeconfig.map { absolute($0, from: workingDirectory) }
         if config == nil, context == nil, let project {
             config = project + "/" + generatedKubeconfig
         }
         return ProbeConfig(
             projectDir: project,
-            target: KubeTarget(kubeconfig: config, context: context, namespace: namespace),
-            appURL: appURL
+            machine: settings.vmName,
+            target: KubeTarget(kubeconfig: config, context: context, namespace: namespace ?? settings.namespace),
+            appURL: appURL ?? settings.appURL,
+            settings: settings
         )
     }
 

@@ -7,6 +7,8 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var environment: [String: String]
     /// Wall-clock limit; SIGTERM when it passes, SIGKILL one second later.
     public var timeout: Duration?
+    /// A streamed line also ends at `\r` (Vagrant redraws its download progress with `\r\e[K`).
+    public var carriageReturnEndsLine = false
 
     public init(
         _ executable: String,

@@ -58,14 +58,14 @@ public struct SubprocessRunner: CommandRunning {
                     let result = try await Subprocess.run(
                         config, input: .none, output: .sequence, error: .combinedWithOutput
                     ) { execution in
-                        try await Self.pump(execution.standardOutput, onLines)
+                        try await Self.pump(execution.standardOutput, splitOnCR: command.carriageReturnEndsLine, onLines)
                     }
                     return .success(StreamEnd(exitCode: Self.exitCode(result.terminationStatus), message: ""))
                 }
                 let result = try await Subprocess.run(
                     config, input: .none, output: .sequence, error: .bytes(limit: 65536)
                 ) { execution in
-                    try await Self.pump(execution.standardOutput, onLines)
+                    try await Self.pump(execution.standardOutput, splitOnCR: command.carriageReturnEndsLine, onLines)
                 }
                 let message = TextSanitizer.firstLine(TextSanitizer.clean(result.standardError))
                 return .success(StreamEnd(exitCode: Self.exitCode(result.terminationStatus), message: message))
@@ -127,8 +127,8 @@ public struct SubprocessRunner: CommandRunning {
         )
     }
 
-    private static func pump(_ sequence: SubprocessOutputSequence, _ onLines: @Sendable ([String]) -> Void) async throws {
-        var splitter = LineSplitter()
+    private static func pump(_ sequence: SubprocessOutputSequence, splitOnCR: Bool, _ onLines: @Sendable ([String]) -> Void) async throws {
+        var splitter = LineSplitter(carriageReturnEndsLine: splitOnCR)
         var lines: [String] = []
         for try await buffer in sequence {
             buffer.withUnsafeBytes { raw in splitter.feed(raw: raw) { lines.append($0) } }

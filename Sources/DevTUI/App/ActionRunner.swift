@@ -6,7 +6,9 @@ import Synchronization
 final class ActionRunner: Sendable {
     enum Event: Equatable, Sendable {
         case progress(String)
-        case finished(kind: ActionKind, ok: Bool, message: String)
+        /// A `vagrant up` moved on (step, percentage, step line).
+        case phase(UpProgress)
+        case finished(kind: ActionKind, ok: Bool, message: String, failure: UpFailed? = nil)
     }
 
     private let probes: Probes
@@ -16,6 +18,8 @@ final class ActionRunner: Sendable {
     private let current = Mutex<Task<Void, Never>?>(nil)
     /// Wakes the loop that calls `drain()`.
     private let notify: @Sendable () -> Void
+    /// The running `vagrant up`'s steps and its recent output (for the failure's diagnosis).
+    private let up = Mutex<(progress: UpProgress, tail: [String])?>(nil)
 
     init(probes: Probes, model: EnvironmentModel, poller: Poller?, notify: @escaping @Sendable () -> Void = {}) {
         self.probes = probes
@@ -36,9 +40,12 @@ final class ActionRunner: Sendable {
             let started = Clock.monotonicMs()
             let (ok, detail) = await self.perform(kind)
             let took = LogsView.elapsed(Clock.monotonicMs() - started)
-            let message = ok ? "\(kind.done) (\(took))" : "\(kind.verb) failed: \(detail)"
+            var message = ok ? "\(kind.done) (\(took))" : "\(kind.verb) failed: \(detail)"
+            let failure = ok ? nil : self.upFailure(fallback: detail)
+            self.up.withLock { $0 = nil }
+            if let failure { message = failure.footer }
             self.model.appendLog(.action, ["── \(message) ──"])
-            self.push(.finished(kind: kind, ok: ok, message: message))
+            self.push(.finished(kind: kind, ok: ok, message: message, failure: failure))
             for source in Wakeups.Source.allCases { self.poller?.refresh(source) }
         }
         current.withLock { $0 = task }
@@ -50,6 +57,7 @@ final class ActionRunner: Sendable {
     }
 
     private func log(_ line: String) {
+        if trackUp(line) { return }
         model.appendLog(.action, [line])
         let trimmed = line.trimmingCharacters()
         if !trimmed.isEmpty { push(.progress(trimmed)) }
@@ -59,7 +67,19 @@ final class ActionRunner: Sendable {
     func perform(_ kind: ActionKind) async -> (Bool, String) {
         switch kind {
         case .provision:
-            return await streamStep(vagrant(["up"]))
+            let provisioners = config.projectDir.flatMap { FileText.text($0 + "/Vagrantfile") }.map(UpProgress.provisioners) ?? []
+            up.withLock { $0 = (UpProgress(provisioners: provisioners), []) }
+            var command = vagrant(["up"])
+            command.carriageReturnEndsLine = true
+            let result = await streamStep(command)
+            if result.0 {
+                let done = up.withLock { state -> UpProgress? in
+                    state?.progress.finish(nowMs: Clock.wallMs())
+                    return state?.progress
+                }
+                if let done { push(.phase(done)) }
+            }
+            return result
         case .teardown:
             return await streamStep(vagrant(["destroy", "-f"]))
         case .restart:
@@ -73,6 +93,30 @@ final class ActionRunner: Sendable {
         case .shell:
             return (true, "")
         }
+    }
+
+    /// Feeds a `vagrant up` line to its progress; returns true when the line is a download
+    /// progress redraw that the log does not need (only every 10% is kept).
+    private func trackUp(_ line: String) -> Bool {
+        let outcome = up.withLock { state -> (UpProgress?, Bool) in
+            guard state != nil else { return (nil, false) }
+            let before = state!.progress.percent
+            let changed = state!.progress.feed(line, nowMs: Clock.wallMs())
+            state!.tail.append(line)
+            if state!.tail.count > 400 { state!.tail.removeFirst(state!.tail.count - 400) }
+            let redraw = line.contains("Progress: ") && state!.progress.phase == .download
+                && (before.map { $0 / 10 } == state!.progress.percent.map { $0 / 10 })
+            return (changed ? state!.progress : nil, redraw)
+        }
+        if let progress = outcome.0 { push(.phase(progress)) }
+        return outcome.1
+    }
+
+    /// The failed `vagrant up`'s step and, for known errors, reason and fix; nil for other actions.
+    private func upFailure(fallback: String) -> UpFailed? {
+        guard let state = up.withLock({ s in defer { s = nil }; return s }) else { return nil }
+        let known = UpFailure.diagnose(state.tail, vmIP: config.settings.vmIP)
+        return UpFailed(step: state.progress.title, reason: known?.reason ?? fallback, fix: known?.fix)
     }
 
     func vagrant(_ args: [String]) -> Command {

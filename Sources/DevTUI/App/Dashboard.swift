@@ -22,6 +22,8 @@ final class Dashboard {
     private var utcOffset: (minutes: Int, readAtMs: Int)?
     /// The frame on screen: an identical new one is not painted again.
     private var shown: Frame?
+    /// The latest `devtui doctor` run's findings, handed from its task to the UI loop.
+    private let doctorResult = Locked<DoctorReport?>(nil)
 
     init(probes: Probes, color: Bool) {
         self.probes = probes
@@ -45,6 +47,7 @@ final class Dashboard {
         terminal.start()
         defer { terminal.suspend() }
         poller.start()
+        runDoctor()
         defer {
             poller.stop()
             actions.cancel()
@@ -81,10 +84,18 @@ final class Dashboard {
                 dirty = true
                 switch event {
                 case .progress(let line): ui.action?.latestLine = line
-                case .finished(_, let ok, let message):
+                case .phase(let progress): ui.action?.progress = progress
+                case .finished(let kind, let ok, let message, let failure):
                     ui.action = nil
                     ui.status = .init(kind: ok ? .success : .failure, text: message)
+                    if kind == .provision { ui.upFailure = failure }
+                    // Something failed: look at the host again.
+                    if !ok { runDoctor() }
                 }
+            }
+            if let report = doctorResult.with({ r in defer { r = nil }; return r }) {
+                ui.doctor = report
+                dirty = true
             }
             let nowMs = Clock.wallMs()
             let version = model.version
@@ -102,6 +113,19 @@ final class Dashboard {
                 }
             }
             terminal.waitForInput(or: doorbell, timeoutMs: wakeAtMs - Clock.wallMs())
+        }
+    }
+
+    /// `devtui doctor` in the background (a Vagrant project only): at start and after a failed action.
+    func runDoctor() {
+        guard probes.config.projectDir != nil else { return }
+        let doctor = Doctor(config: probes.config, runner: probes.runner, paths: DoctorPaths.from(ProcessEnvironment.current()))
+        let box = doctorResult
+        let doorbell = self.doorbell
+        Task.detached {
+            let report = await doctor.run()
+            box.with { $0 = report }
+            doorbell.ring()  // the loop sleeps until told
         }
     }
 
@@ -145,7 +169,7 @@ final class Dashboard {
 
     func logRows() -> Int {
         let (width, height) = terminal.size
-        let layout = Layout.compute(width: width, height: height, podCount: model.snapshot().pods.value?.count ?? 0)
+        let layout = Layout.compute(width: width, height: height, podCount: PodsView.rowDemand(model.snapshot(), ui))
         return max(1, layout.logs.innerHeight)
     }
 

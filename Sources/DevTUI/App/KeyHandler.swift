@@ -25,6 +25,13 @@ enum KeyHandler {
         case .confirmQuit:
             ui.overlay = .none
             return key == .char("y") || key == .char("Y") ? [.quit] : []
+        case .confirmProvision:
+            ui.overlay = .none
+            if key == .char("y") || key == .char("Y") {
+                return start(.provision, &ui, context, effect: .provision)
+            }
+            ui.status = .init(kind: .info, text: "provisioning cancelled", atMs: context.nowMs)
+            return []
         case .none:
             break
         }
@@ -41,6 +48,13 @@ enum KeyHandler {
         case .char("u"):
             guard context.snapshot.usesVagrant else {
                 ui.status = .init(kind: .failure, text: "no Vagrantfile here: provision your cluster yourself")
+                return []
+            }
+            // A doctor finding that will make `vagrant up` fail: say it, default No.
+            // (A running VM proves the host can run it: no question then.)
+            if ui.doctor?.firstFailure != nil, context.snapshot.vm.value?.isRunning != true {
+                if let refusal = busy(ui, nowMs: context.nowMs) { ui.status = refusal; return [] }
+                ui.overlay = .confirmProvision
                 return []
             }
             return start(.provision, &ui, context, effect: .provision)
@@ -101,6 +115,7 @@ enum KeyHandler {
         }
         ui.action = RunningAction(kind: kind, startedAtMs: context.nowMs)
         ui.status = nil
+        if kind == .provision { ui.upFailure = nil }
         if kind != .shell {
             ui.logSource = .action
             ui.follow = true

@@ -2,7 +2,7 @@ import ClusterProbe
 
 /// Everything about the screen that is not data about the environment (Tilt: view state vs view data).
 struct UIState: Equatable, Sendable {
-    enum Overlay: Equatable, Sendable { case none, help, confirmTeardown, confirmQuit }
+    enum Overlay: Equatable, Sendable { case none, help, confirmTeardown, confirmQuit, confirmProvision }
 
     var logSource: LogSource = .app
     var follow = true
@@ -13,6 +13,10 @@ struct UIState: Equatable, Sendable {
     var status: StatusLine?
     var action: RunningAction?
     var ascii = false
+    /// The last `devtui doctor` findings (at start and after each failed action); nil until the first run ends.
+    var doctor: DoctorReport?
+    /// Why the last `vagrant up` failed, until the next one starts.
+    var upFailure: UpFailed?
 
     struct StatusLine: Equatable, Sendable {
         enum Kind: Equatable, Sendable { case info, success, failure }
@@ -28,6 +32,30 @@ struct RunningAction: Equatable, Sendable {
     var kind: ActionKind
     var startedAtMs: Int
     var latestLine: String?
+    /// Where a `vagrant up` is (provision only).
+    var progress: UpProgress?
+}
+
+/// A failed `vagrant up`: the step it reached and, for known errors, the reason and the fix.
+struct UpFailed: Equatable, Sendable {
+    var step: String?
+    var reason: String
+    var fix: String?
+
+    /// `vagrant up failed at step 2/8: boot: KVM holds VT-x (...)`, for the pods pane.
+    var headline: String {
+        "vagrant up failed" + (step.map { " at \($0)" } ?? "") + ": " + reason
+    }
+
+    /// The footer's one line: `up failed at 2/8 boot: KVM holds VT-x · fix: sudo modprobe -r kvm_intel, then u`.
+    var footer: String {
+        var short = reason
+        if short.hasSuffix(")"), let open = short.lastIndex(of: "("), open > short.startIndex {
+            short = String(short[..<open]).trimmingCharacters()
+        }
+        let at = step.map { " at " + $0.split(separator: " ").filter { $0 != "step" }.joined(separator: " ").filter { $0 != ":" } } ?? ""
+        return "up failed\(at): \(short)" + (fix.map { " · fix: \($0)" } ?? "")
+    }
 }
 
 enum ActionKind: String, Equatable, Sendable {

@@ -17,21 +17,21 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "kubectl context (default: the kubeconfig's current context). Use it to point devtui at any cluster.")
     var context: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Namespace of the app and MySQL.")
-    var namespace: String = "devenv"
+    @Option(name: [.customShort("n"), .long], help: "Namespace of the app and MySQL: NAMESPACE in the project's settings.env (default: devenv).")
+    var namespace: String?
 
-    @Option(help: "App endpoint to probe (plain http).")
-    var appURL: String = "http://127.0.0.1:8080/"
+    @Option(help: "App endpoint to probe, plain http: APP_HOST_PORT in the project's settings.env (default: http://127.0.0.1:8080/).")
+    var appURL: String?
 
     func config() -> ProbeConfig {
         ProbeConfig.resolve(projectDir: projectDir, kubeconfig: kubeconfig, context: context, namespace: namespace, appURL: appURL)
     }
 
     func validate() throws {
-        guard appURL.hasPrefix("http://") else {
+        if let appURL, !appURL.hasPrefix("http://") {
             throw ValidationError("--app-url must start with http:// (got \(appURL))")
         }
-        guard !namespace.isEmpty else { throw ValidationError("--namespace must not be empty") }
+        if namespace?.isEmpty == true { throw ValidationError("--namespace must not be empty") }
     }
 }
 
@@ -47,7 +47,7 @@ struct DevTUICommand: ParsableCommand {
 
             NO_COLOR in the environment also turns colours off; a non-UTF-8 locale draws ASCII.
             """,
-        subcommands: [Status.self]
+        subcommands: [Status.self, DoctorCommand.self]
     )
 
     @OptionGroup var common: CommonOptions

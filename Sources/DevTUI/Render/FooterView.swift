@@ -6,7 +6,9 @@ enum FooterView {
 
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let right = statusText(input)
-        let rightWidth = min(TextWidth.of(right.0), rect.width / 2)
+        // A failure with its fix may take the hints' room: it is what the user needs now.
+        let failing = input.ui.action == nil && input.ui.status?.kind == .failure
+        let rightWidth = min(TextWidth.of(right.0), failing ? rect.width - 2 : rect.width / 2)
         let hintSpace = rect.width - rightWidth - 2
         var x = 0
         for (key, label) in hints {
@@ -25,6 +27,10 @@ enum FooterView {
         let g = input.glyphs
         if let status = input.ui.status, status.kind == .info, input.nowMs - status.atMs < 4000 {
             return (status.text, .warn)
+        }
+        if let action = input.ui.action, let progress = action.progress, let title = progress.title {
+            let detail = (progress.detail ?? action.latestLine).map { g.ellipsisSep + $0 } ?? ""
+            return ("\(title) \(LogsView.elapsed(input.nowMs - action.startedAtMs))\(detail)", .accent)
         }
         if let action = input.ui.action {
             let latest = action.latestLine.map { ": \($0)" } ?? ""

@@ -23,7 +23,10 @@ enum LogsView {
         case .app: parts.append("app (gunicorn)")
         case .mysql: parts.append("mysql")
         case .action:
-            if let action = input.ui.action {
+            if let action = input.ui.action, let title = action.progress?.title {
+                parts.append("vagrant up \(elapsed(input.nowMs - action.startedAtMs))")
+                parts.append(title)
+            } else if let action = input.ui.action {
                 parts.append("\(action.kind.verb) \(elapsed(input.nowMs - action.startedAtMs))")
             } else {
                 parts.append("last action")

@@ -35,6 +35,15 @@ enum OverlayView {
         ], style: .warn)
     }
 
+    static func confirmProvision(_ frame: inout Frame, _ input: RenderInput) {
+        guard let finding = input.ui.doctor?.firstFailure else { return }
+        let width = max(20, min(76, input.width - 8))
+        var lines = Frame.wrap("doctor: \(finding.summary).", width, maxLines: 4) + ["Provision anyway? [y/N]"]
+        if let fix = finding.fix { lines += [""] + Frame.wrap("fix: \(fix)", width, maxLines: 3) }
+        lines += ["", "y provision anyway    any other key cancels"]
+        centred(&frame, input, title: "Provision", lines: lines, style: .bad)
+    }
+
     static func centred(_ frame: inout Frame, _ input: RenderInput, title: String, lines: [String], style: Style) {
         let width = min(input.width - 2, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
         let height = min(input.height - 2, lines.count + 2)

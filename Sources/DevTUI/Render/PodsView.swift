@@ -5,6 +5,7 @@ enum PodsView {
         let snap = input.snapshot
         let inner = Renderer.box(&frame, rect, title: "Pods · \(snap.namespace)", input.glyphs)
         guard inner.width > 0, inner.height > 0 else { return }
+        if DoctorPanel.render(&frame, inner, input) { return }
 
         if let (message, style) = blockingMessage(snap, now: input.now) {
             let hintLines = hint(snap).map { Frame.wrap($0, inner.width - 2, maxLines: 2) } ?? []

@@ -4,7 +4,7 @@ import ClusterProbe
 enum Renderer {
     static func render(_ input: RenderInput) -> Frame {
         var frame = Frame(width: input.width, height: input.height)
-        let layout = Layout.compute(width: input.width, height: input.height, podCount: input.snapshot.pods.value?.count ?? 0)
+        let layout = Layout.compute(width: input.width, height: input.height, podCount: PodsView.rowDemand(input.snapshot, input.ui))
         guard layout.kind != .tooSmall else {
             renderTooSmall(&frame, input)
             return frame
@@ -24,6 +24,7 @@ enum Renderer {
         case .help: OverlayView.help(&frame, input)
         case .confirmTeardown: OverlayView.confirmTeardown(&frame, input)
         case .confirmQuit: OverlayView.confirmQuit(&frame, input)
+        case .confirmProvision: OverlayView.confirmProvision(&frame, input)
         }
         return frame
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for `kubectl` and `vagrant` in tests (installed as both names, first on PATH).
+"""Stand-in for `kubectl`, `vagrant` and `VBoxManage` in tests (installed under those names, first on PATH).
 
 It records the argv it got (one JSON array per line in $STANDIN_LOG) and replays recorded
 outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
@@ -7,22 +7,28 @@ outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
     <key>          stdout to print          <key>.exit    exit code (default 0)
     <key>.stderr   stderr to print          <key>.hang    sleep until killed
     <key>.follow   keep the stream open after printing (watch, logs -f) until killed
-    <key>.delay    seconds between stdout lines (streams that take time, like vagrant up)
+    <key>.delay    seconds between stdout lines, ended by \n or \r (streams that take time, like vagrant up)
 
 Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
 kubectl-get-pvc, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
-kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell.
+kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell;
+for doctor: vboxmanage-version, vagrant-version, kubectl-version-client, kubectl-version.
 A missing <key> file means: print nothing, exit 0 -- unless $STANDIN_DIR/strict exists, then
 exit 1 with `standin: no fixture for <key>`. It never proves that a real cluster works.
 """
 import json
 import os
+import re
 import sys
 import time
 
 
 def key_for(tool, args):
     words = [a for a in args if not a.startswith("-")]
+    if tool == "VBoxManage":
+        return "vboxmanage-" + ("version" if "--version" in args else (words[0] if words else "none"))
+    if tool == "vagrant" and args[:1] == ["--version"]:
+        return "vagrant-version"
     if tool == "vagrant":
         return "vagrant-" + (words[0] if words else "none")
     # kubectl: drop global flags with values
@@ -49,6 +55,8 @@ def key_for(tool, args):
             return "kubectl-logs-previous"
         container = rest[rest.index("-c") + 1] if "-c" in rest else "app"
         return "kubectl-logs-" + container
+    if rest[:1] == ["version"]:
+        return "kubectl-version-client" if "--client" in rest else "kubectl-version"
     if rest[:2] == ["config", "current-context"]:
         return "kubectl-context"
     if rest[:2] == ["rollout", "restart"]:
@@ -83,7 +91,8 @@ def main():
         out = sys.stdout.buffer
         with open(path, "rb") as f:
             if delay:
-                for line in f:
+                # A '\r' is a line end too: vagrant redraws its download progress with '\r\e[K'.
+                for line in re.split(rb"(?<=[\r\n])", f.read()):
                     out.write(line)
                     out.flush()
                     time.sleep(delay)

@@ -1,0 +1,177 @@
+/// `devtui doctor`: every check at once, each tool call bounded by its own timeout, the whole run
+/// by `deadline`, so one hung tool (a stuck VBoxManage) costs its timeout and nothing more.
+public struct Doctor: Sendable {
+    public let config: ProbeConfig
+    public let runner: any CommandRunning
+    public let paths: DoctorPaths
+    /// For vagrant (Ruby: 1-2 s just to start).
+    public var toolTimeout: Duration = .seconds(2)
+    /// For VBoxManage, kubectl and lsof, which answer in milliseconds. A child that ignores
+    /// SIGTERM gets SIGKILL one second after its timeout: still inside the deadline.
+    public var fastTimeout: Duration = .milliseconds(1500)
+    /// Answers still missing then are reported as "no answer" (the whole command stays under 3 s).
+    public var deadline: Duration = .milliseconds(2600)
+    public var machine: String = HostFacts.machine()
+
+    public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
+        self.config = config
+        self.runner = runner
+        self.paths = paths
+    }
+
+    var settings: ProjectSettings { config.settings }
+
+    /// The error Vagrant gave: machine-readable `ui,error` / `error-exit` lines, else stderr's first line.
+    static func vagrantMessage(_ output: CommandOutput) -> String {
+        for line in VagrantStatusParser.lines(output.stdoutText) {
+            if line.type == "ui", line.data.first == "error", line.data.count > 1 { return TextSanitizer.firstLine(line.data[1]) }
+            if line.type == "error-exit", let last = line.data.last { return TextSanitizer.firstLine(last) }
+        }
+        return TextSanitizer.firstLine(output.stderrText.isEmpty ? output.stdoutText : output.stderrText)
+    }
+
+    static func vmStatus(_ outcome: Result<CommandOutput, CommandError>, machine: String) -> Result<VMStatus, CommandError> {
+        outcome.flatMap { output in
+            do throws(CommandError) {
+                return .success(try VagrantStatusParser.parse(output.stdoutText, machine: machine))
+            } catch {
+                if output.exitCode != 0 {
+                    return .failure(.failed(tool: "vagrant", exitCode: output.exitCode, message: vagrantMessage(output)))
+                }
+                return .failure(error)
+            }
+        }
+    }
+
+    /// The checks in the order they print. Each group runs in its own task.
+    public func run() async -> DoctorReport {
+        let results = Locked<[String: [DoctorFinding]]>([:])
+        let order = Locked<[String]>([])
+        let started = ContinuousClock.now
+        var tasks: [Task<Void, Never>] = []
+
+        func launch(_ key: String, _ body: @escaping @Sendable () async -> [DoctorFinding]) {
+            order.with { $0.append(key) }
+            tasks.append(Task { let found = await body(); results.with { $0[key] = found } })
+        }
+
+        let project = config.projectDir
+        let timeout = toolTimeout
+        let fast = min(fastTimeout, toolTimeout)
+        let runner = self.runner
+        let settings = self.settings
+        let paths = self.paths
+        let machine = self.machine
+        let vmState = Task<Result<VMStatus, CommandError>?, Never> {
+            guard let project else { return nil }
+            let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
+            return Doctor.vmStatus(await runner.run(command, outputLimit: 1_048_576), machine: config.machine)
+        }
+        let serverTask = Task<(DoctorFinding, ToolVersion?)?, Never> {
+            if let kubeconfig = config.target.kubeconfig, FileText.readBytes(kubeconfig, limit: 1) == nil { return nil }
+            var target = config.target
+            target.requestTimeoutSeconds = 1
+            let command = Command("kubectl", target.globalFlags + ["--request-timeout=1s", "version", "-o", "json"], timeout: fast)
+            return DoctorChecks.api(await runner.run(command, outputLimit: 65536))
+        }
+
+        if project != nil {
+            launch("arch") { [DoctorChecks.arch(machine)] }
+            launch("virtualbox") {
+                async let vboxOutput = runner.run(Command("VBoxManage", ["--version"], timeout: fast), outputLimit: 65536)
+                async let vagrantOutput = runner.run(Command("vagrant", ["--version"], workingDirectory: project, timeout: timeout), outputLimit: 65536)
+                let (vbox, vboxVersion) = DoctorChecks.virtualBox(await vboxOutput)
+                let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantOutput)
+                var found = [vbox, vagrant]
+                if let vboxVersion, let vagrantVersion { found.append(DoctorChecks.pair(vagrant: vagrantVersion, virtualBox: vboxVersion)) }
+                if HostFacts.isLinux {
+                    found.append(DoctorChecks.kvm(modules: HostFacts.modules(procRoot: paths.procRoot),
+                                                  kernel: HostFacts.kernel(procRoot: paths.procRoot),
+                                                  enableVirtAtLoad: HostFacts.kvmEnableVirtAtLoad(sysRoot: paths.sysRoot)))
+                }
+                let conf = FileText.text(paths.networksConf).map(NetworksConf.parse) ?? NetworksConf.absent()
+                found.append(DoctorChecks.hostOnly(ip: settings.vmIP, conf: conf, confPath: paths.networksConf, virtualBox: vboxVersion))
+                return found
+            }
+            launch("host") {
+                let vm = await vmState.value
+                let running = (try? vm?.get())?.isRunning == true
+                // Unknown VM state: a taken port may be the VM's own forward.
+                let unsure: Bool
+                if case .success? = vm { unsure = false } else { unsure = true }
+                var found: [DoctorFinding] = []
+                for (port, id, role, key) in [(settings.apiHostPort, "port-api", "Kubernetes API", "API_HOST_PORT"),
+                                              (settings.appHostPort, "port-app", "app", "APP_HOST_PORT")] {
+                    let state = running ? .free : PortProbe.state(port: port)
+                    var owner: (pid: Int, name: String)?
+                    if state == .taken {
+                        if let inodes = PortProbe.listeningInodes(procRoot: paths.procRoot, port: port) {
+                            owner = PortProbe.owner(procRoot: paths.procRoot, inodes: inodes)
+                        } else if case .success(let out) = await runner.run(PortProbe.lsofCommand(port: port, timeout: fast), outputLimit: 65536) {
+                            // No /proc (macOS): lsof when it is there; else just the port.
+                            owner = PortProbe.parseLsof(out.stdoutText)
+                        }
+                    }
+                    var finding = DoctorChecks.port(port, id: id, role: role, key: key, state: state, owner: owner, vmRunning: running)
+                    if unsure, finding.status == .fail {
+                        finding.status = .warn
+                        finding.summary += " (or by the VM itself: its state is unknown)"
+                    }
+                    found.append(finding)
+                }
+                let available = HostFacts.isLinux ? HostFacts.availableMemory(procRoot: paths.procRoot) : nil
+                found.append(DoctorChecks.memory(available: available, total: HostFacts.totalMemory(), vmMB: settings.memoryMB, vmRunning: running))
+                found.append(DoctorChecks.disk(free: HostFacts.freeDisk(at: paths.vagrantHome), vagrantHome: paths.vagrantHome))
+                return found
+            }
+        }
+        launch("kubectl") {
+            let client = await runner.run(Command("kubectl", ["version", "--client", "-o", "json"], timeout: fast), outputLimit: 65536)
+            let server = await serverTask.value?.1
+            return [DoctorChecks.kubectl(client, cluster: server, pinned: settings.k3sVersion)]
+        }
+        if let project {
+            launch("vm") {
+                let vm = await vmState.value
+                var found = [DoctorChecks.vm(vm, machine: settings.vmName)]
+                if case .success(let status)? = vm, status.isRunning {
+                    let path = config.target.kubeconfig ?? project + "/" + ProbeConfig.generatedKubeconfig
+                    let exists = FileText.readBytes(path, limit: 1) != nil
+                    found.append(DoctorChecks.kubeconfig(path: path, exists: exists))
+                    if exists, let api = await serverTask.value { found.append(api.0) }
+                }
+                return found
+            }
+        } else {
+            launch("cluster") {
+                var found = [DoctorFinding("project", .ok, "no Vagrantfile here or above: VM checks skipped, cluster checked")]
+                if let api = await serverTask.value { found.append(api.0) }
+                return found
+            }
+        }
+
+        // Wait for every group or the deadline, whichever comes first.
+        let keys = order.with { $0 }
+        while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let done = results.with { $0 }
+        let waited = DurationFormat.short(deadline)
+        var findings: [DoctorFinding] = []
+        if let path = settings.path, !settings.problems.isEmpty {
+            let more = settings.problems.count > 1 ? " (+\(settings.problems.count - 1) more)" : ""
+            findings.append(DoctorFinding("settings", .warn, "\(settings.problems[0])\(more): ignored, defaults used",
+                                          fix: "make each line of \(path) KEY=value or a # comment"))
+        }
+        for key in keys {
+            if let found = done[key] {
+                findings += found
+            } else {
+                findings.append(DoctorFinding(key, .warn, "\(key): no answer within \(waited)", fix: "run `devtui doctor` again; a tool may be hung"))
+            }
+        }
+        // Leftover tasks end on their own timeouts; nobody waits for them.
+        if done.count < keys.count { tasks.forEach { $0.cancel() } }
+        return DoctorReport(findings: findings)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import ClusterProbe
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `devtui doctor`: the host checks that decide whether a first `vagrant up` can work.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check this machine for what a first `vagrant up` needs, and say how to fix what is missing.",
+        discussion: """
+            One line per check: ✓ works, ! works but note this, ✗ will fail (each ! and ✗ with its fix). \
+            Exit status: 0 when nothing is ✗, 1 otherwise, 2 on a usage error. Returns within 3 s even \
+            when a tool hangs.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "Print the findings as JSON (schema in README).")
+    var json = false
+
+    func run() throws {
+        let env = ProcessEnvironment.current()
+        let doctor = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
+        let box = Locked<DoctorReport?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            let report = await doctor.run()
+            box.with { $0 = report }
+            done.signal()
+        }
+        done.wait()
+        guard let report = box.with({ $0 }) else { throw ExitCode(1) }
+        if json {
+            print(try DoctorOutput.json(report))
+        } else {
+            print(DoctorOutput.text(report, config: doctor.config, unicode: DoctorOutput.unicodeLocale(env)))
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+}
+
+/// The text and JSON forms of `devtui doctor`.
+enum DoctorOutput {
+    static func mark(_ status: DoctorFinding.Status, unicode: Bool) -> String {
+        switch status {
+        case .ok: return unicode ? "✓" : "ok"
+        case .warn: return "!"
+        case .fail: return unicode ? "✗" : "x"
+        }
+    }
+
+    static func text(_ report: DoctorReport, config: ProbeConfig, unicode: Bool) -> String {
+        let settings = config.settings.path.map { "settings \($0)" } ?? "no settings.env: defaults"
+        var lines = ["devtui doctor · \(config.projectName) · \(settings)"]
+        for finding in report.findings {
+            lines.append("\(mark(finding.status, unicode: unicode)) \(finding.summary)")
+            if let fix = finding.fix, finding.status != .ok { lines.append("    fix: \(fix)") }
+        }
+        let fails = report.findings.filter { $0.status == .fail }.count
+        let warns = report.findings.filter { $0.status == .warn }.count
+        if fails == 0 && warns == 0 {
+            lines.append("OK: nothing in the way of `vagrant up`")
+        } else if fails == 0 {
+            lines.append("OK: \(warns) note\(warns == 1 ? "" : "s") (!), nothing that will fail")
+        } else {
+            lines.append("NOT READY: \(fails) problem\(fails == 1 ? "" : "s") (\(mark(.fail, unicode: unicode))) will stop `vagrant up`" + (warns > 0 ? "; \(warns) note\(warns == 1 ? "" : "s") (!)" : ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct Document: Encodable {
+        var schema = 1
+        /// No check is `fail` (exactly when the exit status is 0).
+        var ok: Bool
+        var checks: [DoctorFinding]
+    }
+
+    static func json(_ report: DoctorReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Document(ok: report.ok, checks: report.findings))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The same test the terminal layer makes: a UTF-8 locale shows ✓ and ✗.
+    static func unicodeLocale(_ env: [String: String]) -> Bool {
+        let locale = [env["LC_ALL"], env["LC_CTYPE"], env["LANG"]].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let lower = locale.lowercased()
+        return lower.contains("utf-8") || lower.contains("utf8")
+    }
+}

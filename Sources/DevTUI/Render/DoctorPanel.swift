@@ -1,0 +1,82 @@
+import ClusterProbe
+
+/// The pods pane while there is no VM to show: a failed `vagrant up` with its fix, the doctor's
+/// findings (`✗` first) with theirs, and `press u to provision` as the last line.
+enum DoctorPanel {
+    static let provisionHint = "press u to provision (first run ~10 min)"
+
+    /// Whether the pane shows doctor findings instead of pods.
+    static func applies(_ snap: EnvironmentSnapshot, _ ui: UIState) -> Bool {
+        guard snap.usesVagrant, let vm = snap.vm.value, !vm.isRunning, ui.action?.kind != .provision else { return false }
+        let problems = !(ui.doctor?.problems.isEmpty ?? true)
+        return ui.upFailure != nil || (vm.state == "not_created" && problems)
+    }
+
+    struct Line: Equatable {
+        var text: String
+        var style: Style
+    }
+
+    static func lines(_ snap: EnvironmentSnapshot, _ ui: UIState, width: Int, g: Glyphs) -> [Line] {
+        var out: [Line] = []
+        let state = snap.vm.value.map { $0.state == "not_created" ? "VM not created" : "VM is \($0.stateHuman)" } ?? "VM"
+        // Wrapped lines hang under their text: `✗ ...` / `  ...`, `  fix: ...` / `       ...`.
+        func add(_ mark: String, _ text: String, _ style: Style, indent: Int, maxLines: Int) {
+            let pad = String(repeating: " ", count: indent)
+            for (i, piece) in Frame.wrap(text, max(1, width - indent), maxLines: maxLines).enumerated() {
+                out.append(Line(text: (i == 0 ? mark : pad) + piece, style: style))
+            }
+        }
+        if let failed = ui.upFailure {
+            add("\(g.cross) ", failed.headline, .bad, indent: 2, maxLines: 3)
+            if let fix = failed.fix { add("  fix: ", fix, .dim, indent: 7, maxLines: 3) }
+        }
+        let problems = ui.doctor?.problems ?? []
+        if !problems.isEmpty {
+            let count = problems.filter { $0.status == .fail }.count
+            let head = count > 0 ? "\(state) — \(count) problem\(count == 1 ? "" : "s") found by devtui doctor:"
+                : "\(state) — devtui doctor notes:"
+            out.append(Line(text: Frame.fit(head, width), style: .warn))
+            for finding in problems {
+                let mark = finding.status == .fail ? g.cross : "!"
+                add("\(mark) ", finding.summary, finding.status == .fail ? .bad : .warn, indent: 2, maxLines: 3)
+                if let fix = finding.fix { add("  fix: ", fix, .dim, indent: 7, maxLines: 3) }
+            }
+        } else if ui.upFailure != nil {
+            out.append(Line(text: Frame.fit("\(state) — devtui doctor finds nothing else in the way", width), style: .dim))
+        }
+        return out
+    }
+
+    /// Draws the panel when it applies; returns whether it did.
+    static func render(_ frame: inout Frame, _ inner: Rect, _ input: RenderInput) -> Bool {
+        guard applies(input.snapshot, input.ui) else { return false }
+        let width = inner.width - 2
+        var body = lines(input.snapshot, input.ui, width: width, g: input.glyphs)
+        let room = inner.height - 1
+        if body.count > room {
+            let cut = max(0, room - 1)
+            let hidden = body.count - cut
+            body = Array(body.prefix(cut))
+            body.append(Line(text: Frame.fit("… \(hidden) more lines: run devtui doctor", width), style: .dim))
+            body = Array(body.prefix(room))
+        }
+        for (i, line) in body.enumerated() {
+            frame.put(line.text, x: inner.x + 1, y: inner.y + i, style: line.style)
+        }
+        // The way forward stays the last line.
+        frame.put(Frame.fit(provisionHint, width), x: inner.x + 1, y: inner.maxY - 1, style: .accent)
+        return true
+    }
+}
+
+extension PodsView {
+    /// Rows the pods pane would like: one per pod, or half the doctor panel's lines
+    /// (the layout gives two rows per pod for reason lines).
+    static func rowDemand(_ snap: EnvironmentSnapshot, _ ui: UIState) -> Int {
+        let pods = snap.pods.value?.count ?? 0
+        guard DoctorPanel.applies(snap, ui) else { return pods }
+        let lines = DoctorPanel.lines(snap, ui, width: 56, g: .unicode).count + 1
+        return max(pods, (lines + 1) / 2)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import ClusterProbe
+
+/// Adds variables to every command, so stand-ins learn their scenario without this process's
+/// environment being changed while other tests spawn processes.
+struct EnvironmentRunner: CommandRunning {
+    let base: SubprocessRunner
+    let environment: [String: String]
+
+    func with(_ command: Command) -> Command {
+        var copy = command
+        copy.environment.merge(environment) { _, new in new }
+        return copy
+    }
+    func run(_ command: Command, outputLimit: Int) async -> Result<CommandOutput, CommandError> {
+        await base.run(with(command), outputLimit: outputLimit)
+    }
+    func stream(_ command: Command, mergeStderr: Bool, onLines: @escaping @Sendable ([String]) -> Void) async -> Result<StreamEnd, CommandError> {
+        await base.stream(with(command), mergeStderr: mergeStderr, onLines: onLines)
+    }
+    func runInteractive(_ command: Command) async -> Result<Int32, CommandError> { await base.runInteractive(with(command)) }
+}
+
+/// A project folder with settings.env, a stand-in scenario copied from Tests/Fixtures/doctor/ready,
+/// and a bin folder with the stand-ins under the names given.
+struct DoctorWorld {
+    let root: String
+    var project: String { root + "/project" }
+    var scenario: String { root + "/scenario" }
+
+    init(tools: [String] = ["VBoxManage", "vagrant", "kubectl"], settings: String = "") throws {
+        root = NSTemporaryDirectory() + "doctor-" + UUID().uuidString
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/project", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: Fixtures.repoRoot + "/Tests/Fixtures/doctor/ready", toPath: root + "/scenario")
+        try "# stand-in\n".write(toFile: project + "/Vagrantfile", atomically: true, encoding: .utf8)
+        try settings.write(toFile: project + "/settings.env", atomically: true, encoding: .utf8)
+        for tool in tools {
+            try fm.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: Fixtures.standins + "/standin.py")
+        }
+    }
+
+    func write(_ name: String, _ content: String) throws {
+        try content.write(toFile: scenario + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func doctor(host: String = "plain-6.8", networks: String? = nil) -> Doctor {
+        let runner = EnvironmentRunner(base: SubprocessRunner(searchPath: root + "/bin:/usr/bin:/bin"),
+                                       environment: ["STANDIN_DIR": scenario, "STANDIN_LOG": root + "/argv.log"])
+        let config = ProbeConfig.resolve(workingDirectory: project, environment: [:])
+        let paths = DoctorPaths(procRoot: Fixtures.repoRoot + "/Tests/Fixtures/doctor/hosts/\(host)/proc",
+                                networksConf: networks.map { Fixtures.repoRoot + "/Tests/Fixtures/doctor/networks/" + $0 } ?? root + "/no-networks.conf",
+                                vagrantHome: root + "/vagrant.d")
+        var doctor = Doctor(config: config, runner: runner, paths: paths)
+        doctor.machine = "x86_64"
+        return doctor
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+@Suite struct DoctorIntegrationTests {
+    func finding(_ report: DoctorReport, _ id: String) -> DoctorFinding? { report.findings.first { $0.id == id } }
+
+    /// Ports the kernel just handed out and we closed again: free unless something raced us.
+    static func freePorts() throws -> String {
+        let a = try Listener(), b = try Listener()
+        defer { a.close(); b.close() }
+        return "API_HOST_PORT=\(a.port)\nAPP_HOST_PORT=\(b.port)\n"
+    }
+
+    @Test func aReadyHostHasNoFailures() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        let report = await world.doctor().run()
+        let failing = report.findings.filter { $0.status == .fail && $0.id != "disk" }
+        #expect(failing.isEmpty, "\(failing)")
+        #expect(finding(report, "virtualbox")?.summary == "VirtualBox 7.1.4 (Ubuntu build)")
+        #expect(finding(report, "vagrant-virtualbox")?.summary == "Vagrant 2.4.3 supports VirtualBox 7.1 (from 2.4.2)")
+        #expect(finding(report, "kubectl")?.summary == "kubectl 1.34.2 (the pinned k3s 1.34)")
+        #expect(finding(report, "vm")?.summary.hasPrefix("VM devenv: not created yet") == true)
+        #expect(report.findings.map(\.id).prefix(7) == ["arch", "virtualbox", "vagrant", "vagrant-virtualbox", "kvm", "host-only-network", "port-api"])
+    }
+
+    @Test func aHungVBoxManageCostsItsTimeoutOnly() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vboxmanage-version.hang", "")
+        var doctor = world.doctor()
+        doctor.toolTimeout = .milliseconds(1500)
+        let started = ContinuousClock.now
+        let report = await doctor.run()
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(3), "doctor took \(took)")
+        let vbox = try #require(finding(report, "virtualbox"))
+        #expect(vbox.status == .warn)
+        #expect(vbox.summary == "VirtualBox: `VBoxManage --version` gave no answer within 1.5 s")
+        // The other checks still answered (on a loaded machine a stand-in may be slow, never failed).
+        #expect(finding(report, "vagrant")?.status != .fail)
+        #expect(finding(report, "vm")?.summary.hasPrefix("vm: no answer") == false)
+    }
+
+    @Test func theDeadlineBoundsAGroupThatNeverAnswers() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vagrant-status.hang", "")
+        var doctor = world.doctor()
+        doctor.toolTimeout = .seconds(30)
+        doctor.deadline = .milliseconds(2500)
+        let started = ContinuousClock.now
+        let report = await doctor.run()
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(finding(report, "vm")?.summary == "vm: no answer within 2.5 s")
+        #expect(finding(report, "virtualbox")?.status == .ok)
+    }
+
+    @Test func oldVagrantNewVirtualBoxAndGarbage() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vagrant-version", "Vagrant 2.3.4\n")
+        var report = await world.doctor().run()
+        #expect(finding(report, "vagrant-virtualbox")?.status == .fail)
+        #expect(!report.ok)
+        try world.write("vboxmanage-version", "\u{1B}[2Jsomething broke\n")
+        try world.write("vboxmanage-version.exit", "1")
+        report = await world.doctor().run()
+        #expect(finding(report, "virtualbox")?.summary.hasPrefix("VirtualBox: `VBoxManage --version` printed no version (exit 1") == true)
+        #expect(finding(report, "vagrant-virtualbox") == nil)
+    }
+
+    @Test func missingToolsAndARefusedRange() async throws {
+        let world = try DoctorWorld(tools: ["vagrant"], settings: try Self.freePorts() + "VM_IP=192.168.56.10\n")
+        defer { world.remove() }
+        let report = await world.doctor(networks: "other-range.conf").run()
+        #expect(finding(report, "virtualbox")?.summary == "VirtualBox: VBoxManage not found on PATH")
+        #expect(finding(report, "kubectl")?.status == .warn)
+        #expect(finding(report, "host-only-network")?.status == .fail)
+    }
+
+    @Test func aTakenPortIsAFailureUnlessTheVMRuns() async throws {
+        let listener = try Listener()
+        defer { listener.close() }
+        let other = try Listener()
+        let free = other.port
+        other.close()
+        let world = try DoctorWorld(settings: "API_HOST_PORT=\(free)\nAPP_HOST_PORT=\(listener.port)\n")
+        defer { world.remove() }
+        var report = await world.doctor().run()
+        let port = try #require(finding(report, "port-app"))
+        #expect(port.status == .fail)
+        #expect(port.summary.hasPrefix("port 127.0.0.1:\(listener.port) (app) is taken"))
+        #expect(finding(report, "port-api")?.status == .ok)
+        try world.write("vagrant-status", Fixtures.text("scenarios/healthy/vagrant-status"))
+        report = await world.doctor().run()
+        #expect(finding(report, "port-app")?.status == .ok)
+        // Running VM: the kubeconfig is checked (absent here).
+        #expect(finding(report, "kubeconfig")?.status == .fail)
+    }
+
+    @Test func withoutProcNetTheOwnerComesFromLsof() async throws {
+        let listener = try Listener()
+        defer { listener.close() }
+        let world = try DoctorWorld(settings: "APP_HOST_PORT=\(listener.port)\n")
+        defer { world.remove() }
+        // A stand-in lsof answering in its -F format; the fixture host has no /proc/net.
+        let script = world.root + "/bin/lsof"
+        try "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/lsof.args\"\nprintf 'p4321\\ncweb-server\\n'\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let report = await world.doctor(host: "kvm-intel-6.12").run()
+        #expect(finding(report, "port-app")?.summary == "port 127.0.0.1:\(listener.port) (app) is taken by web-server (pid 4321): Vagrant cannot forward it")
+        let args = try String(contentsOfFile: world.root + "/bin/lsof.args", encoding: .utf8)
+        #expect(args == "-nP -iTCP:\(listener.port) -sTCP:LISTEN -Fpc\n")
+    }
+}
