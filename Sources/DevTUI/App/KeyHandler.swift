@@ -36,16 +36,16 @@ enum KeyHandler {
             break
         }
 
-        switch key {
-        case .char("q"), .char("Q"):
+        switch Keymap.command(for: key) {
+        case .quit:
             if ui.action != nil, ui.action?.kind != .shell {
                 ui.overlay = .confirmQuit
                 return []
             }
             return [.quit]
-        case .char("?"), .char("h"):
+        case .help:
             ui.overlay = .help
-        case .char("u"):
+        case .provision:
             guard context.snapshot.usesVagrant else {
                 ui.status = .init(kind: .failure, text: "no Vagrantfile here: provision your cluster yourself")
                 return []
@@ -58,38 +58,38 @@ enum KeyHandler {
                 return []
             }
             return start(.provision, &ui, context, effect: .provision)
-        case .char("r"):
+        case .restartApp:
             return start(.restart, &ui, context, effect: .restartApp)
-        case .char("s"):
+        case .shell:
             guard let pod = context.snapshot.appPod, pod.phase == "Running" else {
                 ui.status = .init(kind: .failure, text: "no running app pod to open a shell in")
                 return []
             }
             return start(.shell, &ui, context, effect: .shell(pod: pod.name))
-        case .char("t"):
+        case .teardown:
             guard context.snapshot.usesVagrant else {
                 ui.status = .init(kind: .failure, text: "no Vagrantfile here: nothing to tear down")
                 return []
             }
             if let refusal = busy(ui, nowMs: context.nowMs) { ui.status = refusal; return [] }
             ui.overlay = .confirmTeardown
-        case .char("l"):
+        case .cycleLogs:
             ui.logSource = ui.logSource.next
             ui.scroll = 0
             ui.follow = true
             if ui.logSource != .action { return [.followLogs(component: ui.logSource.rawValue)] }
-        case .char("f"):
+        case .toggleFollow:
             ui.follow.toggle()
             if ui.follow { ui.scroll = 0 }
-        case .up: scroll(&ui, by: 1, context)
-        case .down: scroll(&ui, by: -1, context)
-        case .pageUp: scroll(&ui, by: max(1, context.pageSize - 1), context)
-        case .pageDown: scroll(&ui, by: -max(1, context.pageSize - 1), context)
-        case .home: scroll(&ui, by: context.logCount, context)
-        case .end:
+        case .scroll(.lineUp): scroll(&ui, by: 1, context)
+        case .scroll(.lineDown): scroll(&ui, by: -1, context)
+        case .scroll(.pageUp): scroll(&ui, by: max(1, context.pageSize - 1), context)
+        case .scroll(.pageDown): scroll(&ui, by: -max(1, context.pageSize - 1), context)
+        case .scroll(.oldest): scroll(&ui, by: context.logCount, context)
+        case .scroll(.newest):
             ui.scroll = 0
             ui.follow = true
-        case .resize, .char:
+        case nil:
             break
         }
         return []

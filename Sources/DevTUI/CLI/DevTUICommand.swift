@@ -41,9 +41,7 @@ struct DevTUICommand: ParsableCommand {
         commandName: "devtui",
         abstract: "Dashboard for the devenv Kubernetes development environment.",
         discussion: """
-            With no subcommand: the full-screen dashboard. Keys: u provision (vagrant up), r restart app, \
-            s shell, t teardown (asks first), l switch logs (app, mysql, last action), f follow, \
-            arrows/PgUp/PgDn scroll, ? help, q quit.
+            With no subcommand: the full-screen dashboard. Keys: \(Keymap.cliSummary).
 
             NO_COLOR in the environment also turns colours off; a non-UTF-8 locale draws ASCII.
             """,

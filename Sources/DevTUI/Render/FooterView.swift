@@ -1,9 +1,6 @@
 import ClusterProbe
 
 enum FooterView {
-    static let hints: [(String, String)] = [("u", "up"), ("r", "restart"), ("s", "shell"), ("t", "teardown"),
-                                            ("l", "logs"), ("f", "follow"), ("?", "help"), ("q", "quit")]
-
     static func render(_ frame: inout Frame, _ rect: Rect, _ input: RenderInput) {
         let right = statusText(input)
         // A failure with its fix may take the hints' room: it is what the user needs now.
@@ -11,8 +8,8 @@ enum FooterView {
         let rightWidth = min(TextWidth.of(right.0), failing ? rect.width - 2 : rect.width / 2)
         let hintSpace = rect.width - rightWidth - 2
         var x = 0
-        for (key, label) in hints {
-            let text = key == "l" ? "logs:\(input.ui.logSource.rawValue)" : label
+        for (key, label, command) in Keymap.footerHints {
+            let text = command == .cycleLogs ? "\(label):\(input.ui.logSource.rawValue)" : label
             guard x + 3 + TextWidth.of(text) <= hintSpace else { break }
             x += frame.put(" " + key, x: x, y: rect.y, style: .bold)
             x += frame.put(" " + text + " ", x: x, y: rect.y)

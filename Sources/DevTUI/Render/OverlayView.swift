@@ -1,21 +1,8 @@
 import ClusterProbe
 
 enum OverlayView {
-    static let keys: [(String, String)] = [
-        ("u", "provision: vagrant up (starts or creates the VM)"),
-        ("r", "restart the app: kubectl rollout restart deployment/app"),
-        ("s", "shell in the app container (exit returns here)"),
-        ("t", "teardown: vagrant destroy (asks first)"),
-        ("l", "switch logs: app, mysql, last action"),
-        ("f", "follow logs on/off"),
-        ("↑ ↓ PgUp PgDn", "scroll logs (pauses follow)"),
-        ("Home End", "oldest / newest log line"),
-        ("?", "this help (any key closes)"),
-        ("q", "quit (asks if an action is running)"),
-    ]
-
     static func help(_ frame: inout Frame, _ input: RenderInput) {
-        let lines = keys.map { Frame.pad($0.0, 14) + $0.1 }
+        let lines = Keymap.helpLines.map { Frame.pad($0.keys, 14) + $0.text }
         centred(&frame, input, title: "Keys", lines: lines, style: .normal)
     }
 
