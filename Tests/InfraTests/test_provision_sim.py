@@ -39,15 +39,20 @@ class VM(object):
     """A temporary root, the shared folder (a copy of the repo's app/, manifests/, settings.env) and
     the stand-ins' state. Scripts run from the repo itself, so a change to them is what is tested."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, like=None):
+        """A new VM, or (like=another VM) a copy of that one's disk and cluster state."""
         self.tmp = tmp_path
         self.root = tmp_path / "root"
-        self.root.mkdir()
         self.shared = tmp_path / "vagrant"
-        self.shared.mkdir()
-        shutil.copytree(os.path.join(ROOT, "app"), str(self.shared / "app"))
-        shutil.copytree(os.path.join(ROOT, "manifests"), str(self.shared / "manifests"))
-        shutil.copy(os.path.join(ROOT, "settings.env"), str(self.shared / "settings.env"))
+        if like is not None:
+            shutil.copytree(str(like.root), str(self.root), symlinks=True)
+            shutil.copytree(str(like.shared), str(self.shared), symlinks=True)
+        else:
+            self.root.mkdir()
+            self.shared.mkdir()
+            shutil.copytree(os.path.join(ROOT, "app"), str(self.shared / "app"))
+            shutil.copytree(os.path.join(ROOT, "manifests"), str(self.shared / "manifests"))
+            shutil.copy(os.path.join(ROOT, "settings.env"), str(self.shared / "settings.env"))
         self.bin = tmp_path / "bin"
         self.bin.mkdir()
         for name in SIMULATED:
@@ -68,9 +73,12 @@ class VM(object):
         self.state_path = tmp_path / "state.json"
         s = settings()
         self.settings = s
-        self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None, "images": {},
-                          "cluster": {}, "faults": {}, "pod_sees_code": True, "vm_ip": s["VM_IP"],
-                          "namespace": s["NAMESPACE"]})
+        if like is not None:
+            self.write_state(like.state())
+        else:
+            self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None, "images": {},
+                              "cluster": {}, "faults": {}, "pod_sees_code": True, "vm_ip": s["VM_IP"],
+                              "namespace": s["NAMESPACE"]})
 
     def state(self):
         return json.loads(self.state_path.read_text())
@@ -155,11 +163,18 @@ def vm(tmp_path):
     return VM(tmp_path)
 
 
-@pytest.fixture
-def provisioned(vm):
+@pytest.fixture(scope="module")
+def provisioned_once(tmp_path_factory):
+    vm = VM(tmp_path_factory.mktemp("provisioned"))
     result, _ = vm.provision()
     assert result.returncode == 0, result.stdout + result.stderr
     return vm
+
+
+@pytest.fixture
+def provisioned(provisioned_once, tmp_path):
+    """A VM after one successful `vagrant up` (a copy: each test changes its own)."""
+    return VM(tmp_path, like=provisioned_once)
 
 
 def test_first_run_order_and_waits(vm):
@@ -251,6 +266,18 @@ def test_changed_docker_log_settings_restart_docker_once(provisioned):
     assert result.returncode == 0, result.stderr
     assert find_calls(entries, r"^systemctl restart") == ["systemctl restart docker"]
     assert json.loads(daemon.read_text())["log-opts"]["max-file"] == "3"
+
+
+def test_vm_provisioned_by_older_scripts_gets_the_new_k3s_setup_with_one_restart(provisioned):
+    config = provisioned.root / "etc/rancher/k3s/config.yaml"
+    config.write_text(config.read_text().replace("prefer-bundled-bin: true\n", ""))
+    (provisioned.root / "etc/systemd/system/k3s.service.d/10-after-docker.conf").unlink()
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert find_calls(entries, r"^systemctl (daemon-reload|restart)") == ["systemctl daemon-reload",
+                                                                         "systemctl restart k3s"]
+    assert "prefer-bundled-bin: true" in config.read_text()
+    assert find_calls(entries, r"^(k3s-install|curl)") == []
 
 
 def test_vagrant_up_of_a_running_vm_waits_for_the_api_and_leaves_a_healthy_app(provisioned):
