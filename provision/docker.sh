@@ -44,7 +44,7 @@ fi
 held=$(apt-mark showhold)
 for pkg in docker-ce docker-ce-cli containerd.io; do
   if ! grep -qxF "$pkg" <<<"$held"; then
-    quiet apt-mark hold docker-ce docker-ce-cli containerd.io || fail "apt-mark hold failed: run \`vagrant provision\` to retry"
+    apt_mark hold docker-ce docker-ce-cli containerd.io
     break
   fi
 done

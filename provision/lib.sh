@@ -42,13 +42,16 @@ quiet() {
 # unattended-upgrades often do. xenial's apt (1.2) has no DPkg::Lock::Timeout option.
 APT_LOCK_WAIT=${APT_LOCK_WAIT:-300}
 APT_LOCK_POLL=5
-apt_get() {
+apt_get() { apt_locked apt-get "$@"; }
+# apt-mark hold takes the dpkg lock too.
+apt_mark() { apt_locked apt-mark "$@"; }
+apt_locked() {
   local out waited=0
   while :; do
-    if out=$(apt-get "$@" 2>&1); then return 0; fi
+    if out=$("$@" 2>&1); then return 0; fi
     case "$out" in
       *"Could not get lock"* | *"Unable to lock"* | *"Unable to acquire the dpkg frontend lock"*) ;;
-      *) printf '%s\n' "$out" >&2; fail "apt-get $1 failed (output above): run \`vagrant provision\` to retry" ;;
+      *) printf '%s\n' "$out" >&2; fail "$1 $2 failed (output above): run \`vagrant provision\` to retry" ;;
     esac
     if [ "$waited" -ge "$APT_LOCK_WAIT" ]; then
       fail "another apt/dpkg process held the package lock for ${APT_LOCK_WAIT}s: run \`vagrant ssh -c 'ps -o pid,etime,cmd -C apt-get,apt,dpkg,unattended-upgr'\`, then \`vagrant provision\` once it is done"

@@ -94,6 +94,9 @@ def apt_get(state, args):
 
 
 def apt_mark(state, args):
+    if args[:1] == ["hold"] and state["faults"].get("apt_lock_calls", 0) > 0:
+        state["faults"]["apt_lock_calls"] -= 1
+        return err("E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)", 100)
     if args[:1] == ["showhold"]:
         out("".join(p + "\n" for p in sorted(state["held"])))
         return 0

@@ -335,6 +335,17 @@ def test_apt_lock_briefly_held_is_waited_for(vm):
     assert len(find_calls(entries, r"^sleep 5$")) >= 2
 
 
+def test_apt_mark_waits_for_the_lock_too(provisioned):
+    state = provisioned.state()
+    state["held"] = []
+    state["faults"]["apt_lock_calls"] = 2
+    provisioned.write_state(state)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert provisioned.state()["held"] == ["containerd.io", "docker-ce", "docker-ce-cli"]
+    assert len(find_calls(entries, r"^apt-mark hold")) == 3 and len(find_calls(entries, r"^sleep 5$")) == 2
+
+
 def test_failure_apt_lock_held_past_the_limit(vm):
     vm.fault(apt_lock_calls=10 ** 6)
     result, entries = vm.provision()
