@@ -408,3 +408,26 @@ def test_failure_deployment_missing_on_a_provisioned_vm(provisioned):
     result, _ = provisioned.provision(only_always=True)
     assert_one_error_line(result, "on-boot", "vagrant provision")
     assert "deployment/app is missing" in result.stderr
+
+
+def test_every_setting_follows_settings_env(tmp_path):
+    """Change the settings the scripts use: the run follows them, so none is written twice."""
+    vm = VM(tmp_path)
+    changed = {"VM_IP": "192.168.56.77", "API_HOST_PORT": "16443", "APP_HOST_PORT": "18080",
+               "K3S_VERSION": "v1.34.9+k3s2", "DOCKER_VERSION": "5:20.10.6~3-0~ubuntu-xenial"}
+    text = (vm.shared / "settings.env").read_text()
+    for key, value in changed.items():
+        text, n = re.subn(r"^%s=.*$" % key, "%s=%s" % (key, value), text, flags=re.M)
+        assert n == 1, key
+    (vm.shared / "settings.env").write_text(text)
+    vm.write_state(dict(vm.state(), vm_ip=changed["VM_IP"]))
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"docker-ce=5:20\.10\.6~3-0~ubuntu-xenial docker-ce-cli=5:20\.10\.6~3-0~ubuntu-xenial")
+    (k3s_event,) = [e for e in entries if e.get("event") == "k3s install script"]
+    assert k3s_event["version"] == "v1.34.9+k3s2" and k3s_event["config"]["node-ip"] == "192.168.56.77"
+    assert "192.168.56.77" in k3s_event["config"]["tls-san"]
+    assert find_calls(entries, r"^curl .*/v1\.34\.9%2Bk3s2/install\.sh")
+    kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
+    assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:16443"
+    assert "ready: http://127.0.0.1:18080/" in result.stdout

@@ -1,6 +1,7 @@
 """Policy tests on the Vagrantfile as Ruby evaluates it (vagrantfile_probe.rb records every setting),
 plus `vagrant` itself where it can answer offline."""
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -189,3 +190,27 @@ def test_readme_prerequisites_match_the_vagrantfile(config):
     oldest = min(pairs.values(), key=lambda v: tuple(int(x) for x in v.split(".")))
     assert config["require_version"] == [">= %s" % oldest]
     assert "arm64" in prerequisites and "libvirt" in prerequisites and "vagrant-vbguest" in prerequisites
+
+
+def test_every_number_follows_settings_env(tmp_path):
+    """Change every setting in a copy: the evaluated Vagrantfile follows, so none is written twice."""
+    changed = {"VM_NAME": "devbox", "VM_IP": "192.168.56.77", "VM_MEMORY_MB": "2500", "VM_CPUS": "3",
+               "API_HOST_PORT": "16443", "APP_HOST_PORT": "18080", "APP_NODE_PORT": "30081"}
+    original = open(os.path.join(ROOT, "settings.env")).read()
+    text = original
+    for key, value in changed.items():
+        text, n = re.subn(r"^%s=.*$" % key, "%s=%s" % (key, value), text, flags=re.M)
+        assert n == 1, key
+    (tmp_path / "settings.env").write_text(text)
+    shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(tmp_path / "Vagrantfile"))
+    rc, config, err = probe_vagrantfile(str(tmp_path / "Vagrantfile"))
+    assert rc == 0, err
+    node = "config.vm.define(devbox)"
+    assert one(config, node + ".vm.hostname")["set"] == "devbox"
+    assert [c["opts"] for c in calls_at(config, node + ".vm.network") if c["args"] == ["private_network"]] == [
+        {"ip": "192.168.56.77"}]
+    ports = {c["opts"]["id"]: (c["opts"]["guest"], c["opts"]["host"]) for c in calls_at(config, node + ".vm.network")
+             if c["args"] == ["forwarded_port"]}
+    assert ports == {"kube-api": (6443, 16443), "app": (30081, 18080)}
+    vb = node + ".vm.provider(virtualbox)"
+    assert one(config, vb + ".memory")["set"] == 2500 and one(config, vb + ".cpus")["set"] == 3
