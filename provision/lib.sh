@@ -154,6 +154,7 @@ CONFIG
 }
 
 # systemd drop-in: k3s starts after Docker (and with it), so a boot never races the Docker socket.
+# Requires= also restarts k3s when Docker restarts (systemd.unit), whose containers die anyway.
 render_k3s_dropin() {
   cat <<'DROPIN'
 # Written by provision/k3s.sh: k3s uses Docker (cri-dockerd), so it starts after it.
