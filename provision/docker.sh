@@ -1,26 +1,57 @@
 #!/usr/bin/env bash
-# Docker CE for Ubuntu 16.04: 20.10.7 is the last docker-ce built for xenial. Pinned and held.
+# Docker CE for Ubuntu 16.04, pinned (settings.env: DOCKER_VERSION, the last docker-ce built for
+# xenial) and held. Log rotation in /etc/docker/daemon.json; Docker restarts only when it changed.
 set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
-
-DOCKER_VERSION="5:20.10.7~3-0~ubuntu-xenial"
+DEVENV_STEP=docker
+load_settings
 export DEBIAN_FRONTEND=noninteractive
 
-if [ "$(dpkg-query -W -f='${Version}' docker-ce 2>/dev/null || true)" = "$DOCKER_VERSION" ]; then
+# Written before the package is installed, so a first install starts Docker with it already.
+daemon_json_changed=no
+if write_if_changed "$DEVENV_ROOT/etc/docker/daemon.json" "$(render_docker_daemon_json)"; then
+  daemon_json_changed=yes
+fi
+
+installed=$(dpkg-query -W -f='${Version}' docker-ce 2>/dev/null || true)
+if [ "$installed" = "$DOCKER_VERSION" ]; then
   log "docker-ce $DOCKER_VERSION already installed"
+  if [ "$daemon_json_changed" = yes ]; then
+    log "/etc/docker/daemon.json changed: restarting Docker"
+    systemctl restart docker
+  fi
 else
   log "installing docker-ce $DOCKER_VERSION"
-  apt-get update -qq
-  apt-get install -y -qq apt-transport-https ca-certificates curl gnupg software-properties-common >/dev/null
-  curl -fsSL https://download.docker.com/linux/ubuntu/gpg | apt-key add - >/dev/null
-  echo "deb [arch=amd64] https://download.docker.com/linux/ubuntu xenial stable" >/etc/apt/sources.list.d/docker.list
-  apt-get update -qq
-  apt-get install -y -qq --allow-downgrades \
-    "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io >/dev/null
+  apt_get update -qq
+  # apt-transport-https: xenial's apt needs it for https sources; gnupg: apt-key.
+  apt_get install -y -qq --no-install-recommends apt-transport-https ca-certificates curl gnupg
+  key="$DEVENV_STATE_DIR/docker.gpg"
+  mkdir -p "$DEVENV_STATE_DIR"
+  curl -fsSL --retry 3 https://download.docker.com/linux/ubuntu/gpg -o "$key" \
+    || fail "downloading Docker's apt key failed: check the VM's network (\`vagrant ssh -c 'curl -sSI https://download.docker.com'\`), then run \`vagrant provision\`"
+  quiet apt-key add "$key" || fail "apt-key could not add Docker's key ($key): run \`vagrant provision\` to retry"
+  mkdir -p "$DEVENV_ROOT/etc/apt/sources.list.d"
+  echo "deb [arch=amd64] https://download.docker.com/linux/ubuntu xenial stable" \
+    >"$DEVENV_ROOT/etc/apt/sources.list.d/docker.list"
+  apt_get update -qq
+  apt_get install -y -qq --no-install-recommends --allow-downgrades \
+    "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io
+  usermod -aG docker vagrant
 fi
+
 # containerd.io is held at whatever version the xenial repository paired with this docker-ce.
-apt-mark hold docker-ce docker-ce-cli containerd.io >/dev/null
-usermod -aG docker vagrant
-systemctl enable --now docker >/dev/null 2>&1
-docker version --format 'docker {{.Server.Version}} ready' || fail "the docker daemon does not answer"
+held=$(apt-mark showhold)
+for pkg in docker-ce docker-ce-cli containerd.io; do
+  if ! grep -qxF "$pkg" <<<"$held"; then
+    apt_mark hold docker-ce docker-ce-cli containerd.io
+    break
+  fi
+done
+if ! systemctl is-enabled --quiet docker; then quiet systemctl enable docker; fi
+if ! systemctl is-active --quiet docker; then
+  systemctl start docker || fail "Docker did not start: run \`vagrant ssh -c 'sudo journalctl -u docker --no-pager -n 50'\`"
+fi
+version=$(docker version --format '{{.Server.Version}}') \
+  || fail "the Docker daemon does not answer: run \`vagrant ssh -c 'sudo systemctl status docker'\`"
+log "docker $version ready"

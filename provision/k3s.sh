@@ -1,40 +1,54 @@
 #!/usr/bin/env bash
 # Single-node k3s on the VM's Docker (embedded cri-dockerd): images built by `docker build` in the
-# VM are used as they are, no registry. v1.34 is the last line that runs on cgroup v1 (16.04).
+# VM are used as they are, no registry. v1.34 is the last line that runs on cgroup v1 (16.04) by
+# default. Pinned in settings.env (K3S_VERSION).
 set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
+DEVENV_STEP=k3s
+load_settings
+NODE_READY_TRIES=60 # x 5 s
+k3s_etc="$DEVENV_ROOT/etc/rancher/k3s"
+dropin="$DEVENV_ROOT/etc/systemd/system/k3s.service.d/10-after-docker.conf"
 
-K3S_VERSION="v1.34.1+k3s1"
-NODE_IP=${NODE_IP:-192.168.56.10}
-
-iface=$(iface_for_ip "$NODE_IP")
-mkdir -p /etc/rancher/k3s
-config=$(render_k3s_config "$NODE_IP" "$iface")
-changed=no
-if [ "$(cat /etc/rancher/k3s/config.yaml 2>/dev/null || true)" != "$config" ]; then
-  printf '%s\n' "$config" >/etc/rancher/k3s/config.yaml
-  changed=yes
+# Both files are in place before the install script first starts k3s.
+iface=$(iface_for_ip "$VM_IP")
+config_changed=no
+if write_if_changed "$k3s_etc/config.yaml" "$(render_k3s_config "$VM_IP" "$iface")"; then
+  config_changed=yes
 fi
+dropin_changed=no
+if write_if_changed "$dropin" "$(render_k3s_dropin)"; then dropin_changed=yes; fi
 
-if k3s --version 2>/dev/null | grep -qF "$K3S_VERSION"; then
+# Captured, then matched: `k3s --version | grep -q` could fail under pipefail when grep exits at
+# the first match and k3s dies of SIGPIPE, and that would reinstall k3s on every provision.
+installed=$(k3s --version 2>/dev/null || true)
+if [[ "$installed" == *"k3s version $K3S_VERSION "* ]]; then
   log "k3s $K3S_VERSION already installed"
-  if [ "$changed" = yes ]; then
-    log "k3s config changed: restarting k3s"
-    systemctl restart k3s
+  if [ "$dropin_changed" = yes ]; then systemctl daemon-reload; fi
+  if [ "$config_changed" = yes ] || [ "$dropin_changed" = yes ]; then
+    log "k3s configuration changed: restarting k3s"
+    systemctl restart k3s || fail "k3s did not restart: run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 50'\`"
   fi
 else
   log "installing k3s $K3S_VERSION (flannel on $iface)"
+  mkdir -p "$DEVENV_STATE_DIR"
+  script="$DEVENV_STATE_DIR/k3s-install.sh"
   # The install script of the same tag as the binary, not whatever is current.
-  curl -fsSL "https://raw.githubusercontent.com/k3s-io/k3s/${K3S_VERSION/+/%2B}/install.sh" -o /tmp/k3s-install.sh
-  INSTALL_K3S_VERSION="$K3S_VERSION" sh /tmp/k3s-install.sh server
+  curl -fsSL --retry 3 "https://raw.githubusercontent.com/k3s-io/k3s/${K3S_VERSION/+/%2B}/install.sh" -o "$script" \
+    || fail "downloading the k3s install script failed: check the VM's network (\`vagrant ssh -c 'curl -sSI https://github.com'\`), then run \`vagrant provision\`"
+  INSTALL_K3S_VERSION="$K3S_VERSION" sh "$script" server \
+    || fail "the k3s install script failed (output above): run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 50'\`, then \`vagrant provision\`"
 fi
 
-log "waiting for the node to be Ready"
-for _ in $(seq 1 60); do
-  if kubectl get nodes 2>/dev/null | grep -q ' Ready'; then break; fi
+log "waiting for the node to be Ready (up to $((NODE_READY_TRIES * 5))s)"
+ready=no
+for _ in $(seq 1 "$NODE_READY_TRIES"); do
+  nodes=$(kubectl get nodes --no-headers 2>/dev/null || true)
+  if [[ "$nodes" =~ (^|$'\n')[^[:space:]]+[[:space:]]+Ready[[:space:]] ]]; then ready=yes; break; fi
   sleep 5
 done
-kubectl get nodes | grep -q ' Ready' || fail "k3s node not Ready after 5 minutes: journalctl -u k3s"
-install_kubeconfig /etc/rancher/k3s/k3s.yaml "$DEVENV_SHARED_DIR/.devenv/kubeconfig"
-log "kubeconfig for the host: .devenv/kubeconfig (server https://127.0.0.1:6443)"
+[ "$ready" = yes ] \
+  || fail "the k3s node was not Ready after $((NODE_READY_TRIES * 5))s: run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 100'\`"
+install_kubeconfig "$k3s_etc/k3s.yaml" "$DEVENV_SHARED_DIR/.devenv/kubeconfig"
+log "kubeconfig for the host: .devenv/kubeconfig (server https://127.0.0.1:$API_HOST_PORT)"

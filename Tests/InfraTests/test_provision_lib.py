@@ -6,7 +6,7 @@ import subprocess
 
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, settings
 
 K3S_YAML = """apiVersion: v1
 clusters:
@@ -53,7 +53,8 @@ def world(tmp_path):
     (app / "requirements.txt").write_text("Flask==1.1.4\n")
     (tmp_path / "state").mkdir()
     env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), CALLS=str(tmp_path / "calls"),
-               STATE=str(tmp_path), DEVENV_STATE_DIR=str(tmp_path / "state"), DEVENV_SHARED_DIR=str(tmp_path))
+               STATE=str(tmp_path), DEVENV_STATE_DIR=str(tmp_path / "state"), DEVENV_SHARED_DIR=str(tmp_path),
+               API_HOST_PORT=settings()["API_HOST_PORT"])
     return env, app
 
 
@@ -116,7 +117,9 @@ def test_missing_kubeconfig_is_a_clear_error(tmp_path):
     env, _ = world(tmp_path)
     result = run(env, 'install_kubeconfig "%s/none.yaml" "%s/out"' % (tmp_path, tmp_path))
     assert result.returncode == 1
-    assert "no kubeconfig at %s/none.yaml: is k3s running?" % tmp_path in result.stderr
+    assert result.stderr.splitlines() == [
+        "==> devenv: ERROR: step provision: no kubeconfig at %s/none.yaml: "
+        "run `vagrant ssh -c 'sudo systemctl status k3s'`" % tmp_path]
 
 
 def test_flannel_interface_is_the_one_with_the_private_ip(tmp_path):
@@ -137,8 +140,46 @@ def test_k3s_config(tmp_path):
     env, _ = world(tmp_path)
     config = yaml.safe_load(run(env, "render_k3s_config 192.168.56.10 enp0s8").stdout)
     assert config["docker"] is True
+    assert config["prefer-bundled-bin"] is True  # k3s's iptables, not xenial's 1.6.0
     assert config["node-ip"] == "192.168.56.10"
     assert config["flannel-iface"] == "enp0s8"
     assert config["write-kubeconfig-mode"] == "0644"
     assert set(config["disable"]) == {"traefik", "servicelb", "metrics-server"}
     assert "local-storage" not in config["disable"]  # the MySQL claim needs local-path
+
+
+def test_k3s_starts_after_docker():
+    env = dict(os.environ)
+    dropin = run(env, "render_k3s_dropin").stdout
+    unit = [l for l in dropin.splitlines() if l and not l.startswith("#")]
+    assert unit[0] == "[Unit]"
+    assert "After=docker.service" in unit and "Requires=docker.service" in unit
+
+
+def test_docker_logs_rotate():
+    daemon = json.loads(run(dict(os.environ), "render_docker_daemon_json").stdout)
+    assert daemon["log-driver"] == "json-file"
+    # Docker requires the log-opts values as strings.
+    assert daemon["log-opts"] == {"max-size": "10m", "max-file": "3"}
+
+
+def test_settings_are_parsed_not_sourced(tmp_path):
+    env = dict(os.environ)
+    good = tmp_path / "good.env"
+    good.write_text("# comment\nVM_IP=10.0.0.1\nAPI_HOST_PORT=1\nAPP_HOST_PORT=2\nNAMESPACE=ns\n"
+                    "K3S_VERSION=v1\nDOCKER_VERSION=5:1~2\nODD=a b $(touch %s/pwned)\n" % tmp_path)
+    env["DEVENV_SETTINGS"] = str(good)
+    result = run(env, 'load_settings; printf "%s|%s|%s" "$VM_IP" "$DOCKER_VERSION" "$ODD"')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "10.0.0.1|5:1~2|a b $(touch %s/pwned)" % tmp_path
+    assert not (tmp_path / "pwned").exists()
+    bad = tmp_path / "bad.env"
+    bad.write_text("VM_IP=10.0.0.1\nnot a setting\n")
+    env["DEVENV_SETTINGS"] = str(bad)
+    result = run(env, "load_settings")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["==> devenv: ERROR: step provision: %s: not KEY=value: not a setting" % bad]
+    missing = tmp_path / "missing.env"
+    missing.write_text("VM_IP=10.0.0.1\n")
+    env["DEVENV_SETTINGS"] = str(missing)
+    assert "has no API_HOST_PORT" in run(env, "load_settings").stderr

@@ -1,48 +1,216 @@
-"""Policy tests on the Vagrantfile, read by Vagrant itself where possible."""
+"""Policy tests on the Vagrantfile as Ruby evaluates it (vagrantfile_probe.rb records every setting),
+plus `vagrant` itself where it can answer offline."""
+import os
 import re
+import shutil
+import stat
+import subprocess
 
-from conftest import read
+import pytest
 
-TEXT = read("Vagrantfile")
+from conftest import ROOT, calls_at, probe_vagrantfile, settings
 
-
-def test_box_and_machine():
-    assert re.search(r'^\s*node\.vm\.box = "geerlingguy/ubuntu1604"$', TEXT, re.M)
-    assert 'VM_NAME = "devenv"' in TEXT and "config.vm.define VM_NAME" in TEXT
-    assert 'VM_IP = "192.168.56.10"' in TEXT and 'private_network", ip: VM_IP' in TEXT
-
-
-def test_forwarded_ports_are_loopback_only():
-    ports = re.findall(r'forwarded_port".*', TEXT)
-    assert len(ports) == 2
-    assert all('host_ip: "127.0.0.1"' in p for p in ports), ports
-    assert any("guest: 6443, host: 6443" in p for p in ports)
-    assert any("guest: 30080, host: 8080" in p for p in ports)
+NODE = "config.vm.define(%s)" % settings()["VM_NAME"]
 
 
-def test_resources_are_overridable():
-    assert 'ENV.fetch("DEVENV_MEMORY", "3072")' in TEXT
-    assert 'ENV.fetch("DEVENV_CPUS", "2")' in TEXT
-    assert "vb.memory = VM_MEMORY" in TEXT and "vb.cpus = VM_CPUS" in TEXT
+@pytest.fixture(scope="module")
+def config():
+    rc, config, err = probe_vagrantfile()
+    assert rc == 0, err
+    return config
 
 
-def test_provisioners_are_scripts_and_one_runs_always():
-    provisioners = re.findall(r'vm\.provision "([^"]+)", type: "shell", path: "([^"]+)"(.*)', TEXT)
-    assert [p[1] for p in provisioners] == ["provision/docker.sh", "provision/k3s.sh", "provision/app.sh",
-                                           "provision/on-boot.sh"]
-    assert 'run: "always"' in provisioners[-1][2]
-    assert "inline" not in TEXT
+def one(config, path):
+    found = calls_at(config, path)
+    assert len(found) == 1, (path, found)
+    return found[0]
 
 
-def test_synced_folder_is_the_repo():
-    assert re.search(r'synced_folder "\.", "/vagrant"', TEXT)
+def test_box_machine_and_ip_come_from_settings(config):
+    s = settings()
+    assert one(config, "config.vm.define")["args"] == [s["VM_NAME"]]
+    assert one(config, NODE + ".vm.box")["set"] == "geerlingguy/ubuntu1604"
+    assert one(config, NODE + ".vm.hostname")["set"] == s["VM_NAME"]
+    private = [c for c in calls_at(config, NODE + ".vm.network") if c["args"] == ["private_network"]]
+    assert [c["opts"] for c in private] == [{"ip": s["VM_IP"]}]
 
 
-def test_pins_in_provisioning():
-    docker = read("provision/docker.sh")
-    k3s = read("provision/k3s.sh")
-    assert 'DOCKER_VERSION="5:20.10.7~3-0~ubuntu-xenial"' in docker and "apt-mark hold" in docker
-    version = re.search(r'K3S_VERSION="(v[0-9.]+\+k3s[0-9]+)"', k3s).group(1)
-    assert version.startswith("v1.34."), "k3s must stay on 1.34 (1.35+ refuses cgroup v1 on 16.04)"
-    for script in ("docker.sh", "k3s.sh", "app.sh", "on-boot.sh"):
-        assert "set -euo pipefail" in read("provision/" + script), script
+def test_forwarded_ports_are_loopback_only_and_from_settings(config):
+    s = settings()
+    ports = {c["opts"]["id"]: c["opts"] for c in calls_at(config, NODE + ".vm.network")
+             if c["args"] == ["forwarded_port"]}
+    assert ports == {
+        "kube-api": {"id": "kube-api", "guest": 6443, "host": int(s["API_HOST_PORT"]), "host_ip": "127.0.0.1"},
+        "app": {"id": "app", "guest": int(s["APP_NODE_PORT"]), "host": int(s["APP_HOST_PORT"]),
+                "host_ip": "127.0.0.1"},
+    }
+
+
+def test_size_comes_from_settings_and_the_environment_overrides_it(config):
+    s = settings()
+    vb = NODE + ".vm.provider(virtualbox)"
+    assert one(config, vb + ".memory")["set"] == int(s["VM_MEMORY_MB"])
+    assert one(config, vb + ".cpus")["set"] == int(s["VM_CPUS"])
+    rc, overridden, err = probe_vagrantfile(DEVENV_MEMORY="4096", DEVENV_CPUS="4")
+    assert rc == 0, err
+    assert one(overridden, vb + ".memory")["set"] == 4096
+    assert one(overridden, vb + ".cpus")["set"] == 4
+    rc, _, err = probe_vagrantfile(DEVENV_MEMORY="4G")
+    assert rc != 0 and 'DEVENV_MEMORY must be a whole number, got "4G"' in err
+
+
+def test_provider_is_virtualbox(config):
+    assert config["default_provider"] == "virtualbox"
+    assert [c["args"] for c in calls_at(config, NODE + ".vm.provider")] == [["virtualbox"]]
+
+
+def test_vagrant_reports_missing_virtualbox_not_libvirt(tmp_path):
+    """Debian's vagrant defaults to libvirt; with the provider forced, a host without VirtualBox
+    (this one) hears that VirtualBox is missing."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(project / "Vagrantfile"))
+    shutil.copy(os.path.join(ROOT, "settings.env"), str(project / "settings.env"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VAGRANT_", "DEVENV_"))}
+    env["VAGRANT_HOME"] = str(tmp_path / "vagrant.d")
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
+                                  if not os.path.exists(os.path.join(p, "VBoxManage")))
+    result = subprocess.run(["vagrant", "validate"], cwd=str(project), env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Vagrant could not detect VirtualBox" in result.stdout + result.stderr
+    assert "libvirt" not in result.stdout + result.stderr
+
+
+def test_vagrant_validates_the_virtualbox_settings(tmp_path):
+    """With a stand-in VBoxManage that answers --version, `vagrant validate` checks the VirtualBox
+    provider block too (a misspelled option fails), which --ignore-provider skips."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    vbox = bin_dir / "VBoxManage"
+    vbox.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 7.0.20r163906\nexit 0\n")
+    vbox.chmod(vbox.stat().st_mode | stat.S_IEXEC)
+    project = tmp_path / "project"
+    project.mkdir()
+    text = open(os.path.join(ROOT, "Vagrantfile")).read()
+    shutil.copy(os.path.join(ROOT, "settings.env"), str(project / "settings.env"))
+    shutil.copytree(os.path.join(ROOT, "provision"), str(project / "provision"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VAGRANT_", "DEVENV_"))}
+    env.update(VAGRANT_HOME=str(tmp_path / "vagrant.d"), PATH="%s%s%s" % (bin_dir, os.pathsep, env["PATH"]))
+
+    (project / "Vagrantfile").write_text(text)
+    ok = subprocess.run(["vagrant", "validate"], cwd=str(project), env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+    assert "vb.memory = VM_MEMORY" in text
+    (project / "Vagrantfile").write_text(text.replace("vb.memory = VM_MEMORY", "vb.memroy = VM_MEMORY"))
+    bad = subprocess.run(["vagrant", "validate"], cwd=str(project), env=env, capture_output=True, text=True)
+    assert bad.returncode != 0 and "memroy" in bad.stdout + bad.stderr
+
+
+def test_require_version_admits_only_vagrant_that_drives_virtualbox_6_1_or_later(config):
+    # Vagrant CHANGELOG: VirtualBox 6.1 support came in 2.2.7 (7.0: 2.3.2, 7.1: 2.4.2, 7.2: 2.4.9).
+    assert config["require_version"] == [">= 2.2.7"]
+
+
+@pytest.mark.parametrize("env", [
+    {"PROBE_HOST_CPU": "arm64"},
+    {"PROBE_HOST_CPU": "aarch64"},
+    {"PROBE_HOST_CPU": "x86_64", "PROBE_HOST_OS": "darwin23", "PROBE_SYSCTL_ARM64": "1"},  # under Rosetta
+])
+def test_arm64_host_stops_early_with_one_sentence(env):
+    rc, _, err = probe_vagrantfile(**env)
+    assert rc != 0
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert lines == ["devenv needs an x86_64 (amd64) host: its box geerlingguy/ubuntu1604 is amd64-only and "
+                     "VirtualBox cannot run it on this arm64 machine (Apple Silicon included)."]
+
+
+def test_intel_mac_is_not_stopped():
+    rc, _, err = probe_vagrantfile(PROBE_HOST_OS="darwin23", PROBE_SYSCTL_ARM64="0")
+    assert rc == 0, err
+
+
+def test_vbguest_auto_update_is_off_only_when_the_plugin_is_there(config):
+    assert calls_at(config, "config.vbguest.auto_update") == []
+    rc, with_plugin, err = probe_vagrantfile(PROBE_PLUGINS="vagrant-vbguest")
+    assert rc == 0, err
+    assert [c["set"] for c in calls_at(with_plugin, "config.vbguest.auto_update")] == [False]
+
+
+def test_virtualbox_name_is_unique_per_checkout(tmp_path):
+    names = []
+    for folder in ("a/devenv", "b/devenv"):
+        project = tmp_path / folder
+        project.mkdir(parents=True)
+        shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(project / "Vagrantfile"))
+        shutil.copy(os.path.join(ROOT, "settings.env"), str(project / "settings.env"))
+        rc, config, err = probe_vagrantfile(str(project / "Vagrantfile"))
+        assert rc == 0, err
+        names += [c["set"] for c in calls_at(config, NODE + ".vm.provider(virtualbox).name")]
+    assert len(names) == 2 and names[0] != names[1], names
+    assert all(n.startswith("devenv-devenv-") for n in names), names
+
+
+def test_provisioners_run_in_order_and_only_on_boot_always(config):
+    provisioners = calls_at(config, NODE + ".vm.provision")
+    assert [p["args"][0] for p in provisioners] == ["docker", "k3s", "app", "on-boot"]
+    assert [p["opts"]["path"] for p in provisioners] == ["provision/docker.sh", "provision/k3s.sh",
+                                                       "provision/app.sh", "provision/on-boot.sh"]
+    assert all(p["opts"]["type"] == "shell" and "inline" not in p["opts"] for p in provisioners)
+    assert [p["opts"].get("run") for p in provisioners] == [None, None, None, "always"]
+
+
+def test_synced_folder_is_the_repo(config):
+    (folder,) = calls_at(config, NODE + ".vm.synced_folder")
+    assert folder["args"] == [".", "/vagrant"]
+
+
+def test_probe_sees_through_comments(tmp_path):
+    """A commented-out setting configures nothing, so it cannot satisfy these tests."""
+    text = open(os.path.join(ROOT, "Vagrantfile")).read()
+    line = '  config.vbguest.auto_update = false if Vagrant.has_plugin?("vagrant-vbguest")\n'
+    assert line in text
+    (tmp_path / "Vagrantfile").write_text(text.replace(line, "  # " + line.lstrip()))
+    shutil.copy(os.path.join(ROOT, "settings.env"), str(tmp_path / "settings.env"))
+    rc, config, err = probe_vagrantfile(str(tmp_path / "Vagrantfile"), PROBE_PLUGINS="vagrant-vbguest")
+    assert rc == 0, err
+    assert calls_at(config, "config.vbguest.auto_update") == []
+
+
+
+def test_readme_prerequisites_match_the_vagrantfile(config):
+    """The README's VirtualBox/Vagrant pairs (hashicorp/vagrant CHANGELOG: 6.1 in 2.2.7, 7.0 in 2.3.2,
+    7.1 in 2.4.2, 7.2 in 2.4.9) and require_version admit the same oldest Vagrant."""
+    import re
+    from conftest import read
+    readme = read("README.md")
+    prerequisites = readme[readme.index("## Prerequisites"):readme.index("## Quick start")]
+    pairs = dict(re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later \|$", prerequisites, re.M))
+    assert pairs == {"6.1": "2.2.7", "7.0": "2.3.2", "7.1": "2.4.2", "7.2": "2.4.9"}
+    oldest = min(pairs.values(), key=lambda v: tuple(int(x) for x in v.split(".")))
+    assert config["require_version"] == [">= %s" % oldest]
+    assert "arm64" in prerequisites and "libvirt" in prerequisites and "vagrant-vbguest" in prerequisites
+
+
+def test_every_number_follows_settings_env(tmp_path):
+    """Change every setting in a copy: the evaluated Vagrantfile follows, so none is written twice."""
+    changed = {"VM_NAME": "devbox", "VM_IP": "192.168.56.77", "VM_MEMORY_MB": "2500", "VM_CPUS": "3",
+               "API_HOST_PORT": "16443", "APP_HOST_PORT": "18080", "APP_NODE_PORT": "30081"}
+    original = open(os.path.join(ROOT, "settings.env")).read()
+    text = original
+    for key, value in changed.items():
+        text, n = re.subn(r"^%s=.*$" % key, "%s=%s" % (key, value), text, flags=re.M)
+        assert n == 1, key
+    (tmp_path / "settings.env").write_text(text)
+    shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(tmp_path / "Vagrantfile"))
+    rc, config, err = probe_vagrantfile(str(tmp_path / "Vagrantfile"))
+    assert rc == 0, err
+    node = "config.vm.define(devbox)"
+    assert one(config, node + ".vm.hostname")["set"] == "devbox"
+    assert [c["opts"] for c in calls_at(config, node + ".vm.network") if c["args"] == ["private_network"]] == [
+        {"ip": "192.168.56.77"}]
+    ports = {c["opts"]["id"]: (c["opts"]["guest"], c["opts"]["host"]) for c in calls_at(config, node + ".vm.network")
+             if c["args"] == ["forwarded_port"]}
+    assert ports == {"kube-api": (6443, 16443), "app": (30081, 18080)}
+    vb = node + ".vm.provider(virtualbox)"
+    assert one(config, vb + ".memory")["set"] == 2500 and one(config, vb + ".cpus")["set"] == 3

@@ -1,0 +1,362 @@
+"""Stand-in for the system commands provision/*.sh run on the VM (apt-get, apt-mark, apt-key,
+dpkg-query, usermod, systemctl, curl, the k3s install script, k3s, docker, kubectl, ip; `sleep`
+is a shell wrapper that only logs).
+
+Each call is appended to $STANDIN_LOG as one JSON line {"cmd", "argv"} and acts on a small model
+of the VM kept in $STANDIN_STATE (JSON): packages, services, images, cluster objects. Faults to
+inject are keys of state["faults"]. Files the real commands would write go under $DEVENV_ROOT.
+Invoked as: python provision_standin.py NAME ARGS... (by the wrappers test_provision_sim.py makes).
+"""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.environ["DEVENV_ROOT"]
+STATE_PATH = os.environ["STANDIN_STATE"]
+LOG_PATH = os.environ["STANDIN_LOG"]
+
+K3S_YAML = """apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTi0=
+    server: https://127.0.0.1:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    user: default
+  name: default
+current-context: default
+kind: Config
+preferences: {}
+users:
+- name: default
+  user:
+    client-certificate-data: LS0tLS1CRUdJTi1=
+    client-key-data: LS0tLS1CRUdJTi2=
+"""
+
+
+def load():
+    with open(STATE_PATH) as f:
+        return json.load(f)
+
+
+def save(state):
+    tmp = STATE_PATH + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(tmp, STATE_PATH)
+
+
+def record(entry):
+    with open(LOG_PATH, "a") as f:
+        f.write(json.dumps(entry) + "\n")
+
+
+def rooted(path):
+    return os.path.join(ROOT, path.lstrip("/"))
+
+
+def out(text):
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def err(text, code=1):
+    sys.stderr.write(text.rstrip("\n") + "\n")
+    return code
+
+
+# --- apt, dpkg ----------------------------------------------------------------------------------
+
+def apt_get(state, args):
+    faults = state["faults"]
+    if faults.get("apt_lock_calls", 0) > 0:
+        faults["apt_lock_calls"] -= 1
+        return err("E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)\n"
+                   "E: Unable to lock the administration directory (/var/lib/dpkg/), is another process using it?",
+                   100)
+    if "update" in args:
+        return 0
+    if "install" in args:
+        for spec in [a for a in args[args.index("install") + 1:] if not a.startswith("-")]:
+            name, _, version = spec.partition("=")
+            state["packages"][name] = version or "latest"
+            if name == "docker-ce":
+                # The package's postinst enables and starts Docker with the daemon.json it finds.
+                record({"event": "docker installed",
+                        "daemon_json": os.path.exists(rooted("/etc/docker/daemon.json"))})
+                state["services"]["docker"] = {"active": True, "enabled": True}
+        return 0
+    return err("apt-get stand-in: unexpected %r" % args, 2)
+
+
+def apt_mark(state, args):
+    if args[:1] == ["hold"] and state["faults"].get("apt_lock_calls", 0) > 0:
+        state["faults"]["apt_lock_calls"] -= 1
+        return err("E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)", 100)
+    if args[:1] == ["showhold"]:
+        out("".join(p + "\n" for p in sorted(state["held"])))
+        return 0
+    if args[:1] == ["hold"]:
+        state["held"] = sorted(set(state["held"]) | set(args[1:]))
+        out("".join("%s set on hold.\n" % p for p in args[1:]))
+        return 0
+    return err("apt-mark stand-in: unexpected %r" % args, 2)
+
+
+def apt_key(state, args):
+    if args[:1] == ["add"] and os.path.exists(args[1]):
+        out("OK\n")
+        return 0
+    return err("gpg: no valid OpenPGP data found.", 2)
+
+
+def dpkg_query(state, args):
+    name = args[-1]
+    if name in state["packages"]:
+        out(state["packages"][name])
+        return 0
+    return err("dpkg-query: no packages found matching %s" % name, 1)
+
+
+# --- systemd ------------------------------------------------------------------------------------
+
+def systemctl(state, args):
+    args = [a for a in args if a != "--quiet"]
+    verb, units = args[0], args[1:]
+    services = state["services"]
+    if verb == "daemon-reload":
+        return 0
+    for unit in units:
+        service = services.setdefault(unit, {"active": False, "enabled": False})
+        if verb == "is-active":
+            return 0 if service["active"] else 3
+        if verb == "is-enabled":
+            return 0 if service["enabled"] else 1
+        if verb in ("start", "restart"):
+            if unit == "k3s" and not state["k3s_version"]:
+                return err("Failed to restart k3s.service: Unit k3s.service not found.", 5)
+            service["active"] = True
+        elif verb == "enable":
+            service["enabled"] = True
+        elif verb == "stop":
+            service["active"] = False
+        else:
+            return err("systemctl stand-in: unexpected %r" % args, 2)
+    return 0
+
+
+# --- downloads and k3s --------------------------------------------------------------------------
+
+def curl(state, args):
+    target = args[args.index("-o") + 1]
+    url = [a for a in args if a.startswith("https://")][0]
+    if state["faults"].get("curl_fail"):
+        return err("curl: (6) Could not resolve host: %s" % url.split("/")[2], 6)
+    with open(target, "w") as f:
+        if url.endswith("/install.sh"):
+            # The k3s install script: hands over to this stand-in's k3s-install.
+            f.write('#!/bin/sh\nexec k3s-install "$@"\n')
+        else:
+            f.write("-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
+    return 0
+
+
+def k3s_install(state, args):
+    import yaml
+    config_path = rooted("/etc/rancher/k3s/config.yaml")
+    config = None
+    if os.path.exists(config_path):
+        with open(config_path) as f:
+            config = yaml.safe_load(f)
+    record({"event": "k3s install script", "version": os.environ.get("INSTALL_K3S_VERSION"), "config": config,
+            "dropin": os.path.exists(rooted("/etc/systemd/system/k3s.service.d/10-after-docker.conf")),
+            "docker_active": state["services"].get("docker", {}).get("active", False)})
+    if state["faults"].get("k3s_install_fail"):
+        return err("[ERROR]  Download failed", 1)
+    state["k3s_version"] = os.environ["INSTALL_K3S_VERSION"]
+    state["services"]["k3s"] = {"active": True, "enabled": True}
+    os.makedirs(rooted("/etc/rancher/k3s"), exist_ok=True)
+    with open(rooted("/etc/rancher/k3s/k3s.yaml"), "w") as f:
+        f.write(K3S_YAML)
+    return 0
+
+
+def k3s(state, args):
+    if args != ["--version"]:
+        return err("k3s stand-in: unexpected %r" % args, 2)
+    if not state["k3s_version"]:
+        return err("k3s: command not found", 127)
+    out("k3s version %s (24f4d5a3)\ngo version go1.24.6\n" % state["k3s_version"])
+    # Amplified: more output than a pipe holds, so a reader that exits at its first match
+    # (`| grep -q`) kills this writer with SIGPIPE, which pipefail turns into a failed pipeline.
+    try:
+        for _ in range(state["faults"].get("version_padding_lines", 0)):
+            sys.stdout.write("x" * 79 + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os._exit(141)
+    return 0
+
+
+# --- docker -------------------------------------------------------------------------------------
+
+def docker(state, args):
+    if args[:2] == ["image", "inspect"]:
+        return 0 if args[2] in state["images"] else err("Error: No such image: %s" % args[2], 1)
+    if args[:1] == ["build"]:
+        tag, context = args[args.index("-t") + 1], args[-1]
+        if state["faults"].get("build_fail") or not os.path.exists(os.path.join(context, "Dockerfile")):
+            return err("The command '/bin/sh -c pip install' returned a non-zero code: 1", 1)
+        state["images"][tag] = state["images"].get(tag, 0) + 1
+        out("Successfully tagged %s\n" % tag)
+        return 0
+    if args[:1] == ["version"]:
+        if not state["services"].get("docker", {}).get("active"):
+            return err("Cannot connect to the Docker daemon at unix:///var/run/docker.sock.", 1)
+        out("20.10.7\n")
+        return 0
+    return err("docker stand-in: unexpected %r" % args, 2)
+
+
+# --- kubectl ------------------------------------------------------------------------------------
+
+def api_up(state):
+    if not state["services"].get("k3s", {}).get("active") or state["faults"].get("api_never"):
+        return False
+    if state["faults"].get("api_down_polls", 0) > 0:
+        state["faults"]["api_down_polls"] -= 1
+        return False
+    return True
+
+
+def render(directory):
+    import yaml
+    text = subprocess.run([os.environ["REAL_KUBECTL"], "kustomize", directory], check=True,
+                          capture_output=True, text=True).stdout
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def apply(state, directory):
+    cluster = state["cluster"]
+    errors = []
+    for doc in render(directory):
+        kind, name = doc["kind"], doc["metadata"]["name"]
+        key = "%s/%s" % (kind, name)
+        old = cluster.get(key)
+        if kind == "Service" and old is not None:
+            was, now = old["spec"].get("clusterIP"), doc["spec"].get("clusterIP")
+            if (was == "None") != (now == "None"):
+                errors.append('The Service "%s" is invalid: spec.clusterIP: Invalid value: "%s": field is immutable'
+                              % (name, now))
+                continue
+        if kind == "StatefulSet" and old is not None and old["spec"]["serviceName"] != doc["spec"]["serviceName"]:
+            errors.append('The StatefulSet "%s" is invalid: spec: Forbidden: updates to statefulset spec for fields '
+                          "other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
+                          "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" % name)
+            continue
+        cluster[key] = doc
+        out("%s/%s %s\n" % (kind.lower(), name, "configured" if old else "created"))
+    if errors:
+        return err("\n".join("Error from server (Invalid): error when applying patch: %s" % e for e in errors), 1)
+    return 0
+
+
+def kubectl(state, args):
+    args = list(args)
+    namespace = None
+    if args[:1] == ["-n"]:
+        namespace, args = args[1], args[2:]
+    if args == ["get", "--raw", "/readyz"]:
+        if api_up(state):
+            out("ok")
+            return 0
+        return err("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?")
+    if not api_up(state):
+        return err("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?")
+    if namespace and namespace != state["namespace"]:
+        return err("stand-in: namespace %s, expected %s" % (namespace, state["namespace"]), 2)
+    cluster = state["cluster"]
+    kinds = {"deployment": "Deployment", "statefulset": "StatefulSet"}
+    verb = args[0]
+    if verb == "get" and args[1] == "nodes":
+        status = "NotReady" if state["faults"].get("node_never_ready") else "Ready"
+        out("devenv   %s   control-plane,master   2m   %s\n" % (status, state["k3s_version"]))
+        return 0
+    if verb == "get" and args[1] in kinds:
+        obj = cluster.get("%s/%s" % (kinds[args[1]], args[2]))
+        if obj is None:
+            return err('Error from server (NotFound): %ss.apps "%s" not found' % (args[1], args[2]))
+        if "-o" in args and args[args.index("-o") + 1] == "jsonpath={.spec.serviceName}":
+            out(obj["spec"]["serviceName"])
+        else:
+            out("NAME   READY   AGE\n%s   1/1   5m\n" % args[2])
+        return 0
+    if verb == "get" and args[1] == "pods":
+        out("NAME      READY   STATUS              RESTARTS   AGE\napp-1     0/1     ContainerCreating   0          5m\n")
+        return 0
+    if verb == "delete" and args[1] == "statefulset":
+        if "--cascade=orphan" not in args:
+            state["orphaned_pod_deleted"] = True
+        cluster.pop("StatefulSet/%s" % args[2], None)
+        out('statefulset.apps "%s" deleted\n' % args[2])
+        return 0
+    if verb == "apply" and args[1] == "-k":
+        return apply(state, args[2])
+    if verb == "rollout" and args[1] == "status":
+        kind, name = args[2].split("/")
+        if "%s/%s" % (kinds[kind], name) not in cluster:
+            return err('Error from server (NotFound): %ss.apps "%s" not found' % (kind, name))
+        if name in state["faults"].get("rollout_timeout", []):
+            out('Waiting for %s "%s" rollout to finish: 0 of 1 updated replicas are available...\n' % (kind, name))
+            return err("error: timed out waiting for the condition")
+        out('%s "%s" successfully rolled out\n' % (kind, name))
+        return 0
+    if verb == "rollout" and args[1] == "restart":
+        kind, name = args[2].split("/")
+        if "%s/%s" % (kinds[kind], name) not in cluster:
+            return err('Error from server (NotFound): %ss.apps "%s" not found' % (kind, name))
+        state["pod_sees_code"] = True  # the new pod starts with the shared folder mounted
+        out("%s.apps/%s restarted\n" % (kind, name))
+        return 0
+    if verb == "exec":
+        if args[1:] == ["deploy/app", "-c", "app", "--", "test", "-f", "/app/application.py"]:
+            return 0 if state["pod_sees_code"] else err("error: unable to upgrade connection: container not found")
+    return err("kubectl stand-in: unexpected %r" % args, 2)
+
+
+# --- the rest -----------------------------------------------------------------------------------
+
+def ip(state, args):
+    if args != ["-o", "-4", "addr", "show"]:
+        return err("ip stand-in: unexpected %r" % args, 2)
+    out("1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
+        "2: enp0s3    inet 10.0.2.15/24 brd 10.0.2.255 scope global enp0s3\\       valid_lft forever\n"
+        "3: enp0s8    inet %s/24 scope global enp0s8\\       valid_lft forever\n"
+        "4: docker0    inet 172.17.0.1/16 scope global docker0\\       valid_lft forever\n" % state["vm_ip"])
+    return 0
+
+
+def usermod(state, args):
+    return 0 if args == ["-aG", "docker", "vagrant"] else err("usermod stand-in: unexpected %r" % args, 2)
+
+
+COMMANDS = {"apt-get": apt_get, "apt-mark": apt_mark, "apt-key": apt_key, "dpkg-query": dpkg_query,
+            "systemctl": systemctl, "curl": curl, "k3s-install": k3s_install, "k3s": k3s, "docker": docker,
+            "kubectl": kubectl, "ip": ip, "usermod": usermod}
+
+
+def main():
+    name, args = sys.argv[1], sys.argv[2:]
+    record({"cmd": name, "argv": args})
+    state = load()
+    code = COMMANDS[name](state, args)
+    save(state)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

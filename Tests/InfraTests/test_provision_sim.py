@@ -1,0 +1,433 @@
+"""Provisioning simulated end to end: provision/*.sh run in the Vagrantfile's order against stand-in
+system commands (provision_standin.py) in a temporary root, with a PATH that holds the stand-ins and
+only harmless real tools (an unexpected command is "not found", never this machine's own).
+
+This proves the scripts' decisions and order; it does not prove that the real apt, k3s or cluster
+behave like the stand-ins."""
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, calls_at, probe_vagrantfile, settings
+
+STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "provision_standin.py")
+SIMULATED = ["apt-get", "apt-mark", "apt-key", "dpkg-query", "usermod", "systemctl", "curl", "k3s-install",
+             "k3s", "docker", "kubectl", "ip", "sleep"]
+# Real tools the scripts may use; nothing that changes this machine.
+HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmod", "sed", "awk", "seq",
+            "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf"]
+
+
+def vagrant_provisioners():
+    rc, config, err = probe_vagrantfile()
+    assert rc == 0, err
+    node = "config.vm.define(%s)" % settings()["VM_NAME"]
+    return [(p["opts"]["path"], p["opts"].get("run")) for p in calls_at(config, node + ".vm.provision")]
+
+
+PROVISIONERS = vagrant_provisioners()
+
+
+class VM(object):
+    """A temporary root, the shared folder (a copy of the repo's app/, manifests/, settings.env) and
+    the stand-ins' state. Scripts run from the repo itself, so a change to them is what is tested."""
+
+    def __init__(self, tmp_path, like=None):
+        """A new VM, or (like=another VM) a copy of that one's disk and cluster state."""
+        self.tmp = tmp_path
+        self.root = tmp_path / "root"
+        self.shared = tmp_path / "vagrant"
+        if like is not None:
+            shutil.copytree(str(like.root), str(self.root), symlinks=True)
+            shutil.copytree(str(like.shared), str(self.shared), symlinks=True)
+        else:
+            self.root.mkdir()
+            self.shared.mkdir()
+            shutil.copytree(os.path.join(ROOT, "app"), str(self.shared / "app"))
+            shutil.copytree(os.path.join(ROOT, "manifests"), str(self.shared / "manifests"))
+            shutil.copy(os.path.join(ROOT, "settings.env"), str(self.shared / "settings.env"))
+        self.bin = tmp_path / "bin"
+        self.bin.mkdir()
+        for name in SIMULATED:
+            wrapper = self.bin / name
+            if name == "sleep":  # waits are counted from the log, not waited
+                wrapper.write_text('#!/bin/sh\nprintf \'{"cmd": "sleep", "argv": ["%s"]}\\n\' "$1" >>"$STANDIN_LOG"\n')
+            else:
+                wrapper.write_text('#!/bin/sh\nexec "%s" "%s" %s "$@"\n' % (sys.executable, STANDIN, name))
+            wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+        for name in HARMLESS:
+            real = shutil.which(name)
+            if real:
+                os.symlink(real, str(self.bin / name))
+        self.real_kubectl = shutil.which("kubectl")
+        assert self.real_kubectl, "kubectl (for kustomize) is needed on PATH"
+        self.log = tmp_path / "calls.jsonl"
+        self.log.write_text("")
+        self.state_path = tmp_path / "state.json"
+        s = settings()
+        self.settings = s
+        if like is not None:
+            self.write_state(like.state())
+        else:
+            self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None, "images": {},
+                              "cluster": {}, "faults": {}, "pod_sees_code": True, "vm_ip": s["VM_IP"],
+                              "namespace": s["NAMESPACE"]})
+
+    def state(self):
+        return json.loads(self.state_path.read_text())
+
+    def write_state(self, state):
+        self.state_path.write_text(json.dumps(state))
+
+    def fault(self, **faults):
+        state = self.state()
+        state["faults"].update(faults)
+        self.write_state(state)
+
+    def env(self):
+        return {"PATH": str(self.bin), "DEVENV_ROOT": str(self.root), "DEVENV_SHARED_DIR": str(self.shared),
+                "STANDIN_STATE": str(self.state_path), "STANDIN_LOG": str(self.log),
+                "REAL_KUBECTL": self.real_kubectl, "HOME": str(self.tmp), "LANG": "C"}
+
+    def run(self, script):
+        bash = shutil.which("bash")
+        return subprocess.run([bash, os.path.join(ROOT, script)], env=self.env(), capture_output=True, text=True,
+                              timeout=120)
+
+    def provision(self, only_always=False):
+        """Like Vagrant: the provisioners in order, stopping at the first that fails. Returns the last
+        result and the calls made."""
+        mark = len(self.entries())
+        result = subprocess.CompletedProcess([], 0, "", "")
+        for path, run in PROVISIONERS:
+            if only_always and run != "always":
+                continue
+            step = self.run(path)
+            result = subprocess.CompletedProcess(step.args, step.returncode, result.stdout + step.stdout,
+                                                 result.stderr + step.stderr)
+            if step.returncode != 0:
+                break
+        return result, self.entries()[mark:]
+
+    def entries(self):
+        return [json.loads(l) for l in self.log.read_text().splitlines() if l]
+
+    def reboot(self):
+        """A halt and up: services enabled come back, the app pod starts before the shared folder."""
+        state = self.state()
+        state["pod_sees_code"] = False
+        state["faults"]["api_down_polls"] = 3
+        self.write_state(state)
+
+
+def cmds(entries):
+    return [e for e in entries if "cmd" in e]
+
+
+def line(entry):
+    return " ".join([entry["cmd"]] + entry["argv"])
+
+
+def index(entries, predicate, what):
+    for i, e in enumerate(entries):
+        if "cmd" in e and predicate(e):
+            return i
+    raise AssertionError("no call %s in:\n%s" % (what, "\n".join(line(e) for e in cmds(entries))))
+
+
+def find_calls(entries, pattern):
+    return [line(e) for e in cmds(entries) if re.search(pattern, line(e))]
+
+
+CHANGES = r"^(apt-get (update|install)|apt-mark hold|apt-key|curl|k3s-install|usermod|systemctl (start|restart|" \
+          r"enable|daemon-reload|stop)|docker build|kubectl .*(rollout restart|delete))\b"
+
+
+def assert_one_error_line(result, step, command_hint):
+    errors = [l for l in result.stderr.splitlines() if "ERROR" in l]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("==> devenv: ERROR: step %s: " % step), errors[0]
+    assert "run `" in errors[0] and command_hint in errors[0], errors[0]
+    assert result.returncode != 0
+
+
+@pytest.fixture
+def vm(tmp_path):
+    return VM(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def provisioned_once(tmp_path_factory):
+    vm = VM(tmp_path_factory.mktemp("provisioned"))
+    result, _ = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return vm
+
+
+@pytest.fixture
+def provisioned(provisioned_once, tmp_path):
+    """A VM after one successful `vagrant up` (a copy: each test changes its own)."""
+    return VM(tmp_path, like=provisioned_once)
+
+
+def test_first_run_order_and_waits(vm):
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    s = vm.settings
+
+    docker_install = index(entries, lambda e: e["cmd"] == "apt-get" and "install" in e["argv"]
+                           and "docker-ce=%s" % s["DOCKER_VERSION"] in e["argv"], "installing docker-ce")
+    k3s_install = index(entries, lambda e: e["cmd"] == "k3s-install", "running the k3s install script")
+    assert docker_install < k3s_install
+
+    # Docker came up with log rotation already in place: no restart needed.
+    (installed,) = [e for e in entries if e.get("event") == "docker installed"]
+    assert installed["daemon_json"] is True
+    assert find_calls(entries, r"^systemctl restart docker") == []
+    daemon = json.loads((vm.root / "etc/docker/daemon.json").read_text())
+    assert daemon["log-opts"] == {"max-size": "10m", "max-file": "3"}
+
+    # k3s found its config (with its own iptables) and the after-Docker drop-in when it first started.
+    (k3s_event,) = [e for e in entries if e.get("event") == "k3s install script"]
+    assert k3s_event["version"] == s["K3S_VERSION"]
+    assert k3s_event["config"]["prefer-bundled-bin"] is True
+    assert k3s_event["config"]["node-ip"] == s["VM_IP"] and k3s_event["config"]["flannel-iface"] == "enp0s8"
+    assert k3s_event["dropin"] is True and k3s_event["docker_active"] is True
+    curl_k3s = find_calls(entries, r"^curl .*/k3s-io/k3s/")
+    assert len(curl_k3s) == 1 and "/%s/install.sh" % s["K3S_VERSION"].replace("+", "%2B") in curl_k3s[0]
+
+    # The node wait comes after the install; the kubeconfig for the host after the node is Ready.
+    node_wait = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["get", "nodes"], "node wait")
+    assert node_wait > k3s_install
+    kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
+    assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:%s" % s["API_HOST_PORT"]
+    assert kubeconfig["current-context"] == "devenv"
+
+    build = index(entries, lambda e: e["cmd"] == "docker" and e["argv"][0] == "build", "docker build")
+    apply = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["apply", "-k"], "kubectl apply")
+    assert node_wait < build < apply
+    mysql_wait = index(entries, lambda e: e["cmd"] == "kubectl" and "statefulset/mysql" in e["argv"]
+                       and "status" in e["argv"], "mysql rollout wait")
+    app_wait = index(entries, lambda e: e["cmd"] == "kubectl" and "deployment/app" in e["argv"]
+                     and "status" in e["argv"], "app rollout wait")
+    assert apply < mysql_wait < app_wait
+    # The apply created the Deployment on the new image: no restart on top of it.
+    assert find_calls(entries, r"rollout restart") == []
+    assert "ready: http://127.0.0.1:%s/" % s["APP_HOST_PORT"] in result.stdout
+    assert vm.state()["held"] == ["containerd.io", "docker-ce", "docker-ce-cli"]
+    apt_installs = find_calls(entries, r"^apt-get .*install")
+    assert apt_installs and all("--no-install-recommends" in c for c in apt_installs), apt_installs
+
+
+def test_second_run_installs_restarts_and_rebuilds_nothing(provisioned):
+    # k3s --version prints more than a pipe holds: a `| grep -q` check would die of SIGPIPE here.
+    provisioned.fault(version_padding_lines=4000)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, CHANGES) == []
+    assert "k3s %s already installed" % provisioned.settings["K3S_VERSION"] in result.stdout
+    assert provisioned.state()["images"] == {"devenv-app:dev": 1}
+
+
+def test_changed_requirements_rebuild_once_and_restart_once(provisioned):
+    reqs = provisioned.shared / "app" / "requirements.txt"
+    reqs.write_text(reqs.read_text() + "# a comment changes the image inputs\n")
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(find_calls(entries, r"^docker build")) == 1
+    assert find_calls(entries, r"rollout restart") == ["kubectl -n %s rollout restart deployment/app"
+                                                       % provisioned.settings["NAMESPACE"]]
+    build = index(entries, lambda e: e["cmd"] == "docker" and e["argv"][0] == "build", "build")
+    restart = index(entries, lambda e: "restart" in e["argv"] and e["cmd"] == "kubectl", "restart")
+    apply = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["apply", "-k"], "apply")
+    assert build < apply < restart
+    assert find_calls(entries, r"^(apt-get (update|install)|k3s-install|systemctl restart)") == []
+
+
+def test_code_edit_needs_no_build_and_no_restart(provisioned):
+    code = provisioned.shared / "app" / "application.py"
+    code.write_text(code.read_text() + "\n# edited\n")
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert find_calls(entries, r"^docker build|rollout restart") == []
+
+
+def test_changed_docker_log_settings_restart_docker_once(provisioned):
+    daemon = provisioned.root / "etc/docker/daemon.json"
+    daemon.write_text('{"log-driver": "json-file"}\n')
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert find_calls(entries, r"^systemctl restart") == ["systemctl restart docker"]
+    assert json.loads(daemon.read_text())["log-opts"]["max-file"] == "3"
+
+
+def test_vm_provisioned_by_older_scripts_gets_the_new_k3s_setup_with_one_restart(provisioned):
+    config = provisioned.root / "etc/rancher/k3s/config.yaml"
+    config.write_text(config.read_text().replace("prefer-bundled-bin: true\n", ""))
+    (provisioned.root / "etc/systemd/system/k3s.service.d/10-after-docker.conf").unlink()
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert find_calls(entries, r"^systemctl (daemon-reload|restart)") == ["systemctl daemon-reload",
+                                                                         "systemctl restart k3s"]
+    assert "prefer-bundled-bin: true" in config.read_text()
+    assert find_calls(entries, r"^(k3s-install|curl)") == []
+
+
+def test_vagrant_up_of_a_running_vm_waits_for_the_api_and_leaves_a_healthy_app(provisioned):
+    provisioned.fault(api_down_polls=3)
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stderr
+    assert [e["argv"][0] for e in cmds(entries) if e["cmd"] in ("docker", "apt-get", "k3s-install")] == []
+    readyz = find_calls(entries, r"^kubectl get --raw /readyz")
+    assert len(readyz) == 4, readyz  # three refused, then up
+    assert len(find_calls(entries, r"^sleep")) == 3
+    assert find_calls(entries, r"rollout restart") == []
+    assert "app pod sees the code" in result.stdout
+
+
+def test_vagrant_up_after_a_halt_restarts_an_app_that_cannot_see_the_code(provisioned):
+    provisioned.reboot()
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stderr
+    restart = index(entries, lambda e: e["cmd"] == "kubectl" and "restart" in e["argv"], "restart")
+    waited = index(entries, lambda e: e["cmd"] == "kubectl" and "status" in e["argv"]
+                   and "deployment/app" in e["argv"], "rollout wait")
+    assert restart < waited
+    assert len(find_calls(entries, r"rollout restart")) == 1
+    assert (provisioned.shared / ".devenv" / "kubeconfig").exists()
+
+
+def test_upgrade_migrates_the_statefulset_to_the_headless_service_keeping_pod_and_data(provisioned):
+    # A VM provisioned before the headless Service: the StatefulSet is governed by `mysql`.
+    state = provisioned.state()
+    state["cluster"]["StatefulSet/mysql"]["spec"]["serviceName"] = "mysql"
+    del state["cluster"]["Service/mysql-headless"]
+    provisioned.write_state(state)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    delete = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][2:4] == ["delete", "statefulset"], "delete")
+    apply = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["apply", "-k"], "apply")
+    assert delete < apply
+    assert "--cascade=orphan" in cmds(entries)[[i for i, e in enumerate(cmds(entries))
+                                                if "delete" in e["argv"]][0]]["argv"]
+    after = provisioned.state()
+    assert after["cluster"]["StatefulSet/mysql"]["spec"]["serviceName"] == "mysql-headless"
+    assert after["cluster"]["Service/mysql-headless"]["spec"]["clusterIP"] == "None"
+    assert "orphaned_pod_deleted" not in after
+    assert "PersistentVolumeClaim/mysql-data" in after["cluster"]
+    # Once migrated, the next run leaves it alone.
+    _, again = provisioned.provision()
+    assert find_calls(again, r"delete") == []
+
+
+def test_apt_lock_briefly_held_is_waited_for(vm):
+    vm.fault(apt_lock_calls=2)
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stderr
+    assert "waiting for another apt/dpkg to release the package lock" in result.stdout
+    assert len(find_calls(entries, r"^sleep 5$")) >= 2
+
+
+def test_apt_mark_waits_for_the_lock_too(provisioned):
+    state = provisioned.state()
+    state["held"] = []
+    state["faults"]["apt_lock_calls"] = 2
+    provisioned.write_state(state)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stderr
+    assert provisioned.state()["held"] == ["containerd.io", "docker-ce", "docker-ce-cli"]
+    assert len(find_calls(entries, r"^apt-mark hold")) == 3 and len(find_calls(entries, r"^sleep 5$")) == 2
+
+
+def test_failure_apt_lock_held_past_the_limit(vm):
+    vm.fault(apt_lock_calls=10 ** 6)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "held the package lock for 300s" in result.stderr
+    assert len(find_calls(entries, r"^sleep 5$")) == 60
+    assert find_calls(entries, r"^(curl|k3s-install|docker build|kubectl apply)") == []
+
+
+def test_failure_download(vm):
+    vm.fault(curl_fail=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "docker", "curl -sSI https://download.docker.com")
+    assert find_calls(entries, r"^(k3s-install|docker build)") == []
+
+
+def test_failure_k3s_download(vm):
+    # Docker is in (a first run stopped after it, say); then the k3s download fails.
+    state = vm.state()
+    state["packages"] = {"docker-ce": vm.settings["DOCKER_VERSION"]}
+    state["held"] = ["containerd.io", "docker-ce", "docker-ce-cli"]
+    state["services"] = {"docker": {"active": True, "enabled": True}}
+    state["faults"]["curl_fail"] = True
+    vm.write_state(state)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "k3s", "vagrant provision")
+    assert "downloading the k3s install script failed" in result.stderr
+    assert find_calls(entries, r"^(k3s-install|docker build|kubectl apply)") == []
+
+
+def test_failure_k3s_never_ready(vm):
+    vm.fault(node_never_ready=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "k3s", "journalctl -u k3s")
+    assert "not Ready after 300s" in result.stderr
+    assert len(find_calls(entries, r"^kubectl get nodes")) == 60
+    assert find_calls(entries, r"^(docker build|kubectl apply)") == []
+
+
+def test_failure_rollout_times_out(vm):
+    vm.fault(rollout_timeout=["app"])
+    result, entries = vm.provision()
+    assert_one_error_line(result, "app", "kubectl -n %s describe pod -l app.kubernetes.io/name=app"
+                          % vm.settings["NAMESPACE"])
+    assert "deployment/app was not ready within 300s" in result.stderr
+    assert find_calls(entries, r"on-boot") == []
+
+
+def test_failure_api_never_answers_on_boot(provisioned):
+    provisioned.fault(api_never=True)
+    result, entries = provisioned.provision(only_always=True)
+    assert_one_error_line(result, "on-boot", "systemctl status k3s")
+    assert len(find_calls(entries, r"^kubectl get --raw /readyz")) == 60
+
+
+def test_failure_deployment_missing_on_a_provisioned_vm(provisioned):
+    state = provisioned.state()
+    del state["cluster"]["Deployment/app"]
+    provisioned.write_state(state)
+    result, _ = provisioned.provision(only_always=True)
+    assert_one_error_line(result, "on-boot", "vagrant provision")
+    assert "deployment/app is missing" in result.stderr
+
+
+def test_every_setting_follows_settings_env(tmp_path):
+    """Change the settings the scripts use: the run follows them, so none is written twice."""
+    vm = VM(tmp_path)
+    changed = {"VM_IP": "192.168.56.77", "API_HOST_PORT": "16443", "APP_HOST_PORT": "18080",
+               "K3S_VERSION": "v1.34.9+k3s2", "DOCKER_VERSION": "5:20.10.6~3-0~ubuntu-xenial"}
+    text = (vm.shared / "settings.env").read_text()
+    for key, value in changed.items():
+        text, n = re.subn(r"^%s=.*$" % key, "%s=%s" % (key, value), text, flags=re.M)
+        assert n == 1, key
+    (vm.shared / "settings.env").write_text(text)
+    vm.write_state(dict(vm.state(), vm_ip=changed["VM_IP"]))
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"docker-ce=5:20\.10\.6~3-0~ubuntu-xenial docker-ce-cli=5:20\.10\.6~3-0~ubuntu-xenial")
+    (k3s_event,) = [e for e in entries if e.get("event") == "k3s install script"]
+    assert k3s_event["version"] == "v1.34.9+k3s2" and k3s_event["config"]["node-ip"] == "192.168.56.77"
+    assert "192.168.56.77" in k3s_event["config"]["tls-san"]
+    assert find_calls(entries, r"^curl .*/v1\.34\.9%2Bk3s2/install\.sh")
+    kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
+    assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:16443"
+    assert "ready: http://127.0.0.1:18080/" in result.stdout
