@@ -21,26 +21,8 @@ public struct Doctor: Sendable {
 
     var settings: ProjectSettings { config.settings }
 
-    /// The error Vagrant gave: machine-readable `ui,error` / `error-exit` lines, else stderr's first line.
-    static func vagrantMessage(_ output: CommandOutput) -> String {
-        for line in VagrantStatusParser.lines(output.stdoutText) {
-            if line.type == "ui", line.data.first == "error", line.data.count > 1 { return TextSanitizer.firstLine(line.data[1]) }
-            if line.type == "error-exit", let last = line.data.last { return TextSanitizer.firstLine(last) }
-        }
-        return TextSanitizer.firstLine(output.stderrText.isEmpty ? output.stdoutText : output.stderrText)
-    }
-
     static func vmStatus(_ outcome: Result<CommandOutput, CommandError>, machine: String) -> Result<VMStatus, CommandError> {
-        outcome.flatMap { output in
-            do throws(CommandError) {
-                return .success(try VagrantStatusParser.parse(output.stdoutText, machine: machine))
-            } catch {
-                if output.exitCode != 0 {
-                    return .failure(.failed(tool: "vagrant", exitCode: output.exitCode, message: vagrantMessage(output)))
-                }
-                return .failure(error)
-            }
-        }
+        outcome.flatMap { VagrantStatusParser.status(of: $0, machine: machine) }
     }
 
     /// The checks in the order they print. Each group runs in its own task.

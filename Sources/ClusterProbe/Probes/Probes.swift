@@ -20,20 +20,7 @@ public struct Probes: Sendable {
         guard let command = vagrantStatusCommand else {
             return .failure(.malformedOutput(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
         }
-        switch await runner.run(command) {
-        case .failure(let error):
-            return .failure(error)
-        case .success(let output):
-            do {
-                return .success(try VagrantStatusParser.parse(output.stdoutText, machine: config.machine))
-            } catch {
-                if output.exitCode != 0 {
-                    return .failure(.failed(tool: "vagrant", exitCode: output.exitCode,
-                                            message: TextSanitizer.firstLine(output.stderrText)))
-                }
-                return .failure(error)
-            }
-        }
+        return await runner.run(command).flatMap { VagrantStatusParser.status(of: $0, machine: config.machine) }
     }
 
     public func pods() async -> Result<[PodSummary], CommandError> {

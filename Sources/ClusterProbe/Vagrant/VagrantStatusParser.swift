@@ -49,6 +49,40 @@ public enum VagrantStatusParser {
     }
 }
 
+extension VagrantStatusParser {
+    /// The VM's status from a finished `vagrant status --machine-readable`, or the one-line error
+    /// Vagrant gave (devtui's VM probe and `devtui doctor` both read it this way).
+    public static func status(of output: CommandOutput, machine: String) -> Result<VMStatus, CommandError> {
+        do throws(CommandError) {
+            return .success(try parse(output.stdoutText, machine: machine))
+        } catch {
+            if output.exitCode != 0 {
+                return .failure(.failed(tool: "vagrant", exitCode: output.exitCode, message: errorMessage(output)))
+            }
+            return .failure(error)
+        }
+    }
+
+    /// The error Vagrant gave: machine-readable `ui,error` / `error-exit` lines, else stderr's first
+    /// line. For "the provider ... isn't usable ... The reason is shown below:", the reason itself
+    /// (e.g. `Vagrant could not detect VirtualBox! ...`), which is what the user must act on.
+    public static func errorMessage(_ output: CommandOutput) -> String {
+        for line in lines(output.stdoutText) {
+            let text: String?
+            if line.type == "ui", line.data.first == "error", line.data.count > 1 { text = line.data[1] }
+            else if line.type == "error-exit" { text = line.data.last }
+            else { text = nil }
+            guard let text else { continue }
+            if let marker = text.firstRange(of: "reason is shown below:") {
+                let reason = TextSanitizer.firstLine(String(text[marker.upperBound...]))
+                if !reason.isEmpty { return reason }
+            }
+            return TextSanitizer.firstLine(text)
+        }
+        return TextSanitizer.firstLine(output.stderrText.isEmpty ? output.stdoutText : output.stderrText)
+    }
+}
+
 extension String {
     /// Foundation-free replaceOccurrences.
     func replacingAll(_ target: String, with replacement: String) -> String {

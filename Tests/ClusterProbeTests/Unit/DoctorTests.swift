@@ -265,7 +265,7 @@ import Testing
         #expect(DoctorChecks.vm(nil, machine: "devenv").status == .warn)
         // Machine-readable errors come out as their message, not the raw line.
         let out = CommandOutput(exitCode: 1, stdout: Array("1796042506,,ui,error,No usable default provider could be found for your system.\\n\\nVagrant relies on interactions\n".utf8), stderr: [])
-        #expect(Doctor.vagrantMessage(out) == "No usable default provider could be found for your system.")
+        #expect(VagrantStatusParser.errorMessage(out) == "No usable default provider could be found for your system.")
     }
 
     @Test func kubectlSkew() {

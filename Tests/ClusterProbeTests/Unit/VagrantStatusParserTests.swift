@@ -54,4 +54,13 @@ import Testing
             try VagrantStatusParser.parse("1,devenv,provider-name,virtualbox")
         }
     }
+
+    /// Recorded from Vagrant 2.3.4 with the provider forced to VirtualBox on a host without it:
+    /// exit 1, nothing on stderr, the reason inside the machine-readable error.
+    @Test func anUnusableProviderSaysWhy() {
+        let out = CommandOutput(exitCode: 1, stdout: Fixtures.bytes("vagrant/status-no-virtualbox.txt"), stderr: [])
+        let result = VagrantStatusParser.status(of: out, machine: "devenv")
+        #expect(result == .failure(.failed(tool: "vagrant", exitCode: 1,
+            message: "Vagrant could not detect VirtualBox! Make sure VirtualBox is properly installed.")))
+    }
 }
