@@ -185,3 +185,9 @@ def test_a_save_in_app_shows_when_it_is_live(run_devtui):
     App.body = b"Hello Devops 456, 1234!"  # what the reloaded app would answer
     screen = tui.wait_for("edit live in")
     assert "Hello Devops 456, 1234!" in screen
+
+
+def test_oom_killed_mysql_shows_its_last_termination(run_devtui):
+    _, tui = run_devtui("oomkilled")
+    screen = tui.wait_for("└ 2×, last: OOMKilled exit 137, ")
+    assert "mysql-0" in screen

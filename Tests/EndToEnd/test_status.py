@@ -83,3 +83,20 @@ def test_app_up_with_a_failing_pod_exits_0_and_says_but(tmp_path, app_server):
     assert last.startswith("OK: the app answers 200; but pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff")
     doc = json.loads(status(world, app_server, "--json")[0].stdout)
     assert doc["ok"] is True and doc["problems"] == ["pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff (7×, last: Error exit 1)"]
+
+
+def test_oom_killed_mysql_that_runs_again_says_why(tmp_path, app_server):
+    # Issue 13: MySQL Running with 2 restarts, last terminated OOMKilled (exit 137).
+    world = World(tmp_path, "oomkilled")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    mysql = next(i for i, l in enumerate(lines) if l.strip().startswith("mysql-0"))
+    assert lines[mysql + 1].startswith("    └ 2×, last: OOMKilled exit 137, ")
+    assert lines[mysql + 1].endswith(" ago")
+    doc = json.loads(status(world, app_server, "--json")[0].stdout)
+    pod = next(p for p in doc["snapshot"]["pods"]["value"] if p["name"] == "mysql-0")
+    assert pod["lastTermination"] == [{
+        "container": "mysql", "initContainer": False, "restarts": 2, "reason": "OOMKilled",
+        "exitCode": 137, "signal": 9, "finishedAt": 1795606687}]
+    assert doc["ok"] is True and doc["schema"] == 1

@@ -48,15 +48,21 @@ enum StatusReport {
     static func appUp(_ snap: EnvironmentSnapshot) -> Bool { snap.app.value?.isUp == true }
 
     /// What is wrong, one line each: empty when everything is healthy.
-    static func problems(_ snap: EnvironmentSnapshot) -> [String] {
+    static func problems(_ snap: EnvironmentSnapshot, now: Int = Timestamp.now()) -> [String] {
         var list: [String] = []
         if snap.usesVagrant {
             if let error = snap.vm.error { list.append("vm: \(error)") }
             else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
         }
         if let error = snap.pods.error { list.append("pods: \(error)") }
-        for pod in snap.pods.value ?? [] where pod.health == .failing {
-            list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+        for pod in snap.pods.value ?? [] {
+            if pod.health == .failing {
+                list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+            } else if let last = pod.terminations.first, last.reason != "Completed",
+                      let finished = last.finishedAt, now - finished < 3600 {
+                // Running again, but it died within the hour (an OOM-killed MySQL): worth a `but`.
+                list.append("pod \(pod.name): restarted (\(last.line(now: now, named: pod.containers.count > 1)))")
+            }
         }
         if let app = snap.app.value, !app.isUp {
             list.append("app: " + (app.error ?? "HTTP \(app.statusCode ?? 0)"))
@@ -77,6 +83,10 @@ enum StatusReport {
                 let age = pod.createdAt.map { DurationFormat.age(seconds: now - $0) } ?? "?"
                 lines.append("  " + [pod.name.padding(width), pod.ready, "restarts \(pod.restarts)", age.padding(4),
                                      pod.status + (pod.detail.map { " (\($0))" } ?? "")].joined(separator: " "))
+                // The same lines as under the pod on screen, but never cut: a script may want all of it.
+                for (line, _) in PodsView.detailLines(pod, snap, now: now) where line != pod.detail {
+                    lines.append("    └ " + line)
+                }
             }
         } else {
             lines.append(row("Pods", snap.pods.error ?? "?"))

@@ -24,30 +24,36 @@ enum PodsView {
             + " " + Frame.pad("RESTARTS", 9) + "AGE"
         frame.put(header, x: inner.x, y: inner.y, style: .bold, maxWidth: inner.width)
 
-        // Rows: each pod, and under a pod in trouble the reason, while there is room for it.
-        var rows: [(PodSummary, isDetail: Bool)] = []
-        let spare = inner.height - 1 - pods.count
-        var detailsLeft = max(0, spare)
-        for pod in pods {
-            rows.append((pod, false))
-            if pod.detail != nil, pod.health != .healthy, detailsLeft > 0 {
-                rows.append((pod, true))
-                detailsLeft -= 1
+        // Rows: each pod, and under it the lines that say why (see `detailLines`), while there is
+        // room: every pod's first line before any pod's second.
+        let lines = pods.map { detailLines($0, snap, now: input.now) }
+        var granted = Array(repeating: 0, count: pods.count)
+        var spare = max(0, inner.height - 1 - pods.count)
+        var depth = 0
+        while spare > 0, pods.indices.contains(where: { lines[$0].count > depth }) {
+            for i in pods.indices where spare > 0 && lines[i].count > depth {
+                granted[i] += 1
+                spare -= 1
             }
+            depth += 1
+        }
+        var rows: [(PodSummary, detail: (String, Style)?)] = []
+        for (i, pod) in pods.enumerated() {
+            rows.append((pod, nil))
+            for line in lines[i].prefix(granted[i]) { rows.append((pod, line)) }
         }
         for (i, row) in rows.prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + i
             let pod = row.0
-            if row.isDetail {
-                let text = "└ " + (pod.detail ?? "")
-                frame.put(Frame.fit(text, inner.width - 4), x: inner.x + 3, y: y, style: Renderer.healthStyle(pod.health))
+            if let (text, style) = row.detail {
+                frame.put(Frame.fit("└ " + text, inner.width - 4), x: inner.x + 3, y: y, style: style)
                 continue
             }
             var x = inner.x
             x += frame.put(" " + Frame.pad(pod.name, nameWidth) + "  ", x: x, y: y)
             x += frame.put(Frame.pad(pod.ready, 6), x: x, y: y, style: pod.readyContainers == pod.totalContainers ? .normal : .warn)
             // Without a reason line of its own, the reason goes into the STATUS column.
-            let hasDetailRow = rows.contains { $0.isDetail && $0.0.name == pod.name }
+            let hasDetailRow = rows.contains { $0.detail != nil && $0.0.name == pod.name }
             let status = (!hasDetailRow && pod.health != .healthy) ? pod.detail.map { "\(pod.status) (\($0))" } ?? pod.status : pod.status
             x += frame.put(Frame.pad(status, statusWidth), x: x, y: y, style: Renderer.healthStyle(pod.health))
             let age = pod.createdAt.map { DurationFormat.age(seconds: input.now - $0) } ?? "?"
@@ -58,6 +64,24 @@ enum PodsView {
             let more = " +\(pods.count - max(0, inner.height - 1)) more "
             frame.put(more, x: rect.x + rect.width - TextWidth.of(more) - 2, y: rect.maxY - 1, style: .dim)
         }
+    }
+
+    /// The lines under a pod, most telling first: why it is not healthy, how each container that
+    /// restarted last ended (even when Running and Ready again: an OOMKilled MySQL is news), and,
+    /// while it is not Ready, the latest Warning event about it.
+    static func detailLines(_ pod: PodSummary, _ snap: EnvironmentSnapshot, now: Int) -> [(String, Style)] {
+        var lines: [(String, Style)] = []
+        let unhealthy = pod.health != .healthy
+        let named = pod.containers.count > 1 || pod.terminations.contains { $0.initContainer }
+        // A waiting container's detail (`7×, last: Error exit 1`) is its termination line without the age.
+        let covered = pod.detail.map { detail in pod.terminations.contains { detail == $0.summary || detail.hasSuffix($0.outcome) } } ?? false
+        if unhealthy, let detail = pod.detail, !covered {
+            lines.append((detail, Renderer.healthStyle(pod.health)))
+        }
+        for termination in pod.terminations {
+            lines.append((termination.line(now: now, named: named), pod.health == .failing ? .bad : .warn))
+        }
+        return lines
     }
 
     /// The daily states that replace the table, worded as what to do next.
