@@ -55,14 +55,25 @@ enum StatusReport {
             else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
         }
         if let error = snap.pods.error { list.append("pods: \(error)") }
+        for node in snap.nodesOfConcern where !node.problems.isEmpty {
+            list.append("node \(node.name): \(node.problems.joined(separator: ", "))"
+                        + (node.readyMessage.map { " (\($0))" } ?? ""))
+        }
         for pod in snap.pods.value ?? [] {
+            let troubled = pod.health != .terminating && (pod.health != .healthy || pod.readyContainers < pod.totalContainers)
             if pod.health == .failing {
                 list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+            } else if troubled, let event = snap.warning(for: pod) {
+                // Not failing yet, but stuck (ContainerCreating on a FailedMount): the event says why.
+                list.append("pod \(pod.name): \(pod.status) (\(event.line(now: now)))")
             } else if let last = pod.terminations.first, last.reason != "Completed",
                       let finished = last.finishedAt, now - finished < 3600 {
                 // Running again, but it died within the hour (an OOM-killed MySQL): worth a `but`.
                 list.append("pod \(pod.name): restarted (\(last.line(now: now, named: pod.containers.count > 1)))")
             }
+        }
+        if let volume = snap.volume.value, let phase = volume.phase, phase != "Bound" {
+            list.append("pvc \(volume.claim): \(phase)" + (snap.warning(forClaim: volume.claim).map { " (\($0.line(now: now)))" } ?? ""))
         }
         if let app = snap.app.value, !app.isUp {
             list.append("app: " + (app.error ?? "HTTP \(app.statusCode ?? 0)"))
@@ -91,6 +102,13 @@ enum StatusReport {
         } else {
             lines.append(row("Pods", snap.pods.error ?? "?"))
         }
+        if let nodes = snap.node.value, !nodes.isEmpty {
+            let shown = snap.nodesOfConcern
+            lines.append(row("Node", shown.map { node in
+                node.name + " " + (node.problems.isEmpty ? "Ready" : node.problems.joined(separator: ", "))
+                    + (node.readyMessage.map { " (\($0))" } ?? "")
+            }.joined(separator: "; ")))
+        }
         if let app = snap.app.value {
             let answer = app.statusCode.map { "\($0) in \(app.latencyMs ?? 0) ms: \(app.firstLine ?? "")" } ?? (app.error ?? "?")
             lines.append(row("App", "\(app.url)  \(answer)"))
@@ -100,6 +118,9 @@ enum StatusReport {
             let cap = volume.capacityBytes.map(ByteFormat.binary) ?? "?"
             let disk = volume.filesystemPercent.map { ", disk \($0)% used" } ?? ""
             lines.append(row("MySQL", "\(used) / \(cap) in PVC \(volume.claim)\(disk)" + (snap.volume.error.map { " (\($0))" } ?? "")))
+            if let phase = volume.phase, phase != "Bound" {
+                lines.append("    └ pvc \(volume.claim) \(phase)" + (snap.warning(forClaim: volume.claim).map { ": \($0.line(now: now))" } ?? ""))
+            }
         } else {
             lines.append(row("MySQL", snap.volume.error ?? "?"))
         }

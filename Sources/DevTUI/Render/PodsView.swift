@@ -37,24 +37,45 @@ enum PodsView {
             }
             depth += 1
         }
+        // Rows still spare let a cut line go on below (the end of a FailedMount message is the
+        // part that says which path): up to 3 rows per line, in the same order.
+        let textWidth = inner.width - 6
+        var wrapped: [[[String]]] = pods.indices.map { i in lines[i].prefix(granted[i]).map { [$0.0] } }
+        var rowsOf: [[Int]] = wrapped.map { $0.map { _ in 1 } }
+        var grew = true
+        while spare > 0, grew {
+            grew = false
+            for i in pods.indices {
+                for j in rowsOf[i].indices where spare > 0 && rowsOf[i][j] < 3 {
+                    let text = lines[i][j].0
+                    guard TextWidth.of(text) > textWidth * rowsOf[i][j] else { continue }
+                    rowsOf[i][j] += 1
+                    spare -= 1
+                    grew = true
+                    wrapped[i][j] = Frame.wrap(text, textWidth, maxLines: rowsOf[i][j])
+                }
+            }
+        }
         var rows: [(PodSummary, detail: (String, Style)?)] = []
         for (i, pod) in pods.enumerated() {
             rows.append((pod, nil))
-            for line in lines[i].prefix(granted[i]) { rows.append((pod, line)) }
+            for (j, chunks) in wrapped[i].enumerated() {
+                for (k, chunk) in chunks.enumerated() { rows.append((pod, ((k == 0 ? "└ " : "  ") + chunk, lines[i][j].1))) }
+            }
         }
         for (i, row) in rows.prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + i
             let pod = row.0
             if let (text, style) = row.detail {
-                frame.put(Frame.fit("└ " + text, inner.width - 4), x: inner.x + 3, y: y, style: style)
+                frame.put(Frame.fit(text, inner.width - 4), x: inner.x + 3, y: y, style: style)
                 continue
             }
             var x = inner.x
             x += frame.put(" " + Frame.pad(pod.name, nameWidth) + "  ", x: x, y: y)
             x += frame.put(Frame.pad(pod.ready, 6), x: x, y: y, style: pod.readyContainers == pod.totalContainers ? .normal : .warn)
-            // Without a reason line of its own, the reason goes into the STATUS column.
-            let hasDetailRow = rows.contains { $0.detail != nil && $0.0.name == pod.name }
-            let status = (!hasDetailRow && pod.health != .healthy) ? pod.detail.map { "\(pod.status) (\($0))" } ?? pod.status : pod.status
+            // Without a reason line of its own, the first reason goes into the STATUS column.
+            let index = pods.firstIndex { $0.name == pod.name } ?? 0
+            let status = granted[index] == 0 ? lines[index].first.map { "\(pod.status) (\($0.0))" } ?? pod.status : pod.status
             x += frame.put(Frame.pad(status, statusWidth), x: x, y: y, style: Renderer.healthStyle(pod.health))
             let age = pod.createdAt.map { DurationFormat.age(seconds: input.now - $0) } ?? "?"
             frame.put(" " + Frame.pad(String(pod.restarts), 9) + age, x: x, y: y, style: pod.restarts > 0 ? .warn : .normal,
@@ -72,14 +93,31 @@ enum PodsView {
     static func detailLines(_ pod: PodSummary, _ snap: EnvironmentSnapshot, now: Int) -> [(String, Style)] {
         var lines: [(String, Style)] = []
         let unhealthy = pod.health != .healthy
+        let troubled = pod.health != .terminating && (unhealthy || pod.readyContainers < pod.totalContainers)
         let named = pod.containers.count > 1 || pod.terminations.contains { $0.initContainer }
+        let termStyle: Style = pod.health == .failing ? .bad : .warn
+        var terminations = pod.terminations
+        let event = troubled ? snap.warning(for: pod) : nil
         // A waiting container's detail (`7×, last: Error exit 1`) is its termination line without the age.
-        let covered = pod.detail.map { detail in pod.terminations.contains { detail == $0.summary || detail.hasSuffix($0.outcome) } } ?? false
-        if unhealthy, let detail = pod.detail, !covered {
-            lines.append((detail, Renderer.healthStyle(pod.health)))
+        if unhealthy, let detail = pod.detail {
+            if let i = terminations.firstIndex(where: { detail == $0.summary || detail.hasSuffix($0.outcome) }) {
+                lines.append((terminations.remove(at: i).line(now: now, named: named), termStyle))
+            } else if let event, event.message.contains(detail) || detail.contains(event.message) {
+                // The event says the same (the scheduler's message), with a count and an age.
+            } else {
+                lines.append((detail, Renderer.healthStyle(pod.health)))
+            }
         }
-        for termination in pod.terminations {
-            lines.append((termination.line(now: now, named: named), pod.health == .failing ? .bad : .warn))
+        if let event {
+            lines.append((event.line(now: now), unhealthy ? Renderer.healthStyle(pod.health) : .warn))
+        }
+        // A claim that is not Bound holds its pod back: say why under the pod that waits for it.
+        if troubled, pod.component == "mysql" || pod.name.hasPrefix("mysql-"), let volume = snap.volume.value,
+           volume.phase != nil, volume.phase != "Bound", let claimEvent = snap.warning(forClaim: volume.claim) {
+            lines.append(("pvc \(volume.claim) \(claimEvent.line(now: now))", .warn))
+        }
+        for termination in terminations {
+            lines.append((termination.line(now: now, named: named), termStyle))
         }
         return lines
     }
