@@ -191,3 +191,59 @@ def test_oom_killed_mysql_shows_its_last_termination(run_devtui):
     _, tui = run_devtui("oomkilled")
     screen = tui.wait_for("└ 2×, last: OOMKilled exit 137, ")
     assert "mysql-0" in screen
+
+
+def _live_standins(world, *words):
+    """Stand-in processes of this test (by their STANDIN_DIR) whose argv holds all `words`."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+            env = open("/proc/%s/environ" % pid, "rb").read()
+        except OSError:
+            continue
+        if ("STANDIN_DIR=%s" % world.scenario).encode() in env and all(w.encode() in argv for w in words):
+            found.append(int(pid))
+    return found
+
+
+def test_healthy_dashboard_watches_the_node_and_asks_no_events(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("187 MiB / 2.0 GiB")
+    time.sleep(2)
+    calls = world.calls()
+    assert not any("events" in c for c in calls)
+    nodes = [c for c in calls if "nodes" in c]
+    assert len(nodes) == 1 and nodes[0][-5:] == ["nodes", "-o", "json", "--watch", "--output-watch-events"]
+    assert "node:" not in tui.screen()
+
+
+def test_failed_mount_says_why_under_the_pod(run_devtui):
+    world, tui = run_devtui("failed-mount")
+    screen = tui.wait_for("└ FailedMount ×6, ")
+    tui.wait_for("/vagrant/app is not a directory")
+    events = [c for c in world.calls() if "events" in c]
+    assert len(events) == 1
+    assert events[0][-7:] == ["events", "--field-selector", "type=Warning", "-o", "json", "--watch", "--output-watch-events"]
+    # The gone pod's FailedMount and the older mysql-0's Unhealthy are in the stream, never on screen.
+    screen = tui.screen()
+    assert "gone1" not in screen and "Unhealthy" not in screen
+
+
+def test_node_disk_pressure_in_the_header(run_devtui):
+    _, tui = run_devtui("disk-pressure")
+    screen = tui.wait_for("node: DiskPressure")
+    assert screen.splitlines()[0].rstrip().endswith("node: DiskPressure")
+
+
+def test_the_event_watch_stops_when_all_is_healthy_again(run_devtui):
+    # The app pod is stuck on a FailedMount, then (a few seconds later in the pod stream) Running.
+    world, tui = run_devtui("failed-mount-recovers")
+    tui.wait_for("└ FailedMount ×6, ")
+    assert _live_standins(world, "events", "--watch")
+    tui.wait_until(lambda: "FailedMount" not in tui.screen(), timeout=15, what="the pod to turn healthy")
+    # 15 s of health later the watch is gone, and no other took its place.
+    tui.wait_until(lambda: not _live_standins(world, "events", "--watch"), timeout=25, what="the event watch to stop")
+    assert sum(1 for c in world.calls() if "events" in c) == 1

@@ -222,6 +222,20 @@ def main():
     write_pods(s, failed_mount_pods())
     write_events(s, failed_mount_events())
     write_nodes(s, node())
+    # Stuck, then fixed: one object per line, 3 s apart (the event watch must start, then stop).
+    s = new_scenario("failed-mount-recovers")
+    stuck = failed_mount_pods()
+    write_pods(s, stuck)
+    fixed = pods("Tests/Fixtures/pods/healthy.json")["items"][0]
+    fixed["metadata"]["name"] = "app-7d9f8c6b5-mnt01"
+    fixed["metadata"]["uid"] = APP_UID
+    with open(s + "/kubectl-watch-pods", "w") as f:
+        for change in [{"type": "ADDED", "object": o} for o in stuck["items"]] + [{"type": "MODIFIED", "object": fixed}]:
+            f.write(json.dumps(change, sort_keys=True) + "\n")
+    with open(s + "/kubectl-watch-pods.delay", "w") as f:
+        f.write("3\n")
+    write_events(s, failed_mount_events())
+    write_nodes(s, node())
     s = new_scenario("failed-scheduling")
     write_pods(s, failed_scheduling_pods())
     write_events(s, failed_scheduling_events())
