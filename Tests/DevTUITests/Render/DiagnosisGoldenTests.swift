@@ -74,6 +74,17 @@ import Testing
         #expect(header.contains("node: NotReady"))
     }
 
+    /// The README's example: all three at once.
+    @Test func everythingAtOnce() throws {
+        var snap = Self.unhealthy("failed-mount", events: "failed-mount")
+        let oom = TestData.pods("mysql-oomkilled").first { $0.name == "mysql-0" }!
+        snap.pods.value = snap.pods.value!.map { $0.name == "mysql-0" ? oom : $0 }
+        snap.node.succeed(Self.nodes("disk-pressure"), at: TestData.nowMs / 1000)
+        snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", error: "connection refused")
+        snap.app.fail("connection refused", at: TestData.nowMs / 1000)
+        try check("why-broken-100x30", TestData.input(snap, width: 100, height: 30))
+    }
+
     @Test func hostileEventsKeepTheFrameIntact() {
         let pods = TestData.pods("failed-mount")
         var table = WarningEventTable(namespace: "devenv")
