@@ -105,8 +105,10 @@ extension Poller {
         var backoff = Backoff(ceiling: .seconds(300))
         while !Task.isCancelled {
             // No cluster yet (VM not created, unreachable): the pod loop already says so and retries.
-            guard model.snapshot().pods.freshAt != nil, model.snapshot().pods.error == nil else {
-                try? await Task.sleep(for: .seconds(2))
+            let pods = model.snapshot().pods
+            guard pods.freshAt != nil, pods.error == nil else {
+                // The pod loop wakes `.nodes` when its list succeeds.
+                await wakeups.sleep(.seconds(60), or: .nodes)
                 continue
             }
             let started = Clock.monotonicMs()
@@ -123,7 +125,7 @@ extension Poller {
                 $0.node.fail("node watch ended: " + KubectlDiagnosis.describe(end), at: Timestamp.now())
                 $0.node.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
             }
-            await wakeups.sleep(delay, or: .nodes)
+            try? await Task.sleep(for: delay)
         }
     }
 

@@ -75,6 +75,7 @@ public final class Poller: Sendable {
                 backoff.reset()
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
                 wakeups.wake(.events)
+                wakeups.wake(.nodes)
             }
             let watchStarted = Clock.monotonicMs()
             let end = await watchPods()
