@@ -83,7 +83,13 @@ def print_idle(title, figures, idle_seconds):
     print("  child processes    %.1f per minute    (target <= 12)" % (len(started) * 60.0 / idle_seconds))
     kinds = {}
     for c in started:
-        words = [w for w in c[1:] if not w.startswith("-") and "/" not in w][:2]
+        args, skip = [], False
+        for w in c[1:]:
+            if skip or w.startswith("-"):
+                skip = w in ("--kubeconfig", "--context", "--namespace")
+                continue
+            args.append(w)
+        words = args[:2]
         key = c[0] + " " + " ".join(words)
         kinds[key] = kinds.get(key, 0) + 1
     if kinds:
@@ -126,9 +132,9 @@ def main(devtui, idle_seconds, baseline=None):
     # The current stream only ends when its process does: kill the stand-in so devtui reattaches.
     # Only this run's stand-in (found by its STANDIN_DIR), by pid: never a broad pkill that
     # would hit other runs on the same machine.
-    for pid in standins(flood, "logs", "-f"):
+    for child in standins(flood, "logs", "-f"):
         try:
-            os.kill(pid, 15)
+            os.kill(child, 15)
         except ProcessLookupError:
             pass
     # The clock starts when devtui starts the new `kubectl logs -f` (the stand-in records it first
