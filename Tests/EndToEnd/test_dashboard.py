@@ -247,3 +247,47 @@ def test_the_event_watch_stops_when_all_is_healthy_again(run_devtui):
     # 15 s of health later the watch is gone, and no other took its place.
     tui.wait_until(lambda: not _live_standins(world, "events", "--watch"), timeout=25, what="the event watch to stop")
     assert sum(1 for c in world.calls() if "events" in c) == 1
+
+
+def hostile_scenario(tmp_path, fillers=3000):
+    """failed-mount, with kubectl answering the hostile events (a 100 kB message with newlines and
+    escapes, invalid UTF-8, other namespace, future and missing times) plus thousands of others."""
+    import json as _json
+    import shutil as _shutil
+    root = os.path.join(os.path.dirname(__file__), "..", "Fixtures")
+    folder = tmp_path / "hostile-scenario"
+    _shutil.copytree(os.path.join(root, "scenarios", "failed-mount"), str(folder))
+    raw = open(os.path.join(root, "events", "hostile.json"), "rb").read().decode("utf-8", "surrogateescape")
+    doc = _json.loads(raw)
+    for i in range(fillers):
+        doc["items"].append({
+            "apiVersion": "v1", "count": 2, "eventTime": None, "firstTimestamp": "2026-11-25T10:00:00Z",
+            "involvedObject": {"kind": "Pod", "name": "app-7d9f8c6b5-old%d" % i, "namespace": "devenv", "uid": "old-%d" % i},
+            "kind": "Event", "lastTimestamp": "2026-11-25T10:%02d:%02dZ" % (10 + i // 60 % 40, 10 + i % 50),
+            "message": "Back-off restarting failed container",
+            "metadata": {"name": "filler-%d" % i, "namespace": "devenv", "uid": "filler-%d" % i},
+            "reason": "BackOff", "type": "Warning"})
+
+    def encode(obj):
+        return _json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+    (folder / "kubectl-get-events").write_bytes(encode(doc) + b"\n")
+    (folder / "kubectl-watch-events").write_bytes(
+        b"".join(encode({"type": "ADDED", "object": o}) + b"\n" for o in doc["items"]))
+    assert b"\xff" in (folder / "kubectl-watch-events").read_bytes()
+    return str(folder)
+
+
+def test_hostile_events_end_as_one_bounded_line(run_devtui, tmp_path):
+    world, tui = run_devtui(hostile_scenario(tmp_path))
+    # The newest dated Warning of this pod: the one with the 100 kB message, folded into one line.
+    screen = tui.wait_for("└ FailedMount ×6, ", timeout=20)
+    tui.wait_for("line one line two", timeout=5)
+    for line in tui.screen().splitlines():
+        assert len(line) <= 100
+        assert "\x1b" not in line and "\x07" not in line
+    assert "kube-system" not in screen and "FromTheFuture" not in screen
+    # The screen still answers keys.
+    tui.keys("?")
+    tui.wait_for("this help (any key closes)")
+    tui.keys("Escape")

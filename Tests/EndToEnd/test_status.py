@@ -173,3 +173,19 @@ def test_forbidden_nodes_are_no_problem(tmp_path, app_server):
     doc = json.loads(proc.stdout)
     assert proc.returncode == 0 and doc["problems"] == []
     assert "forbidden" in doc["snapshot"]["node"]["error"]
+
+
+def test_hostile_events_in_status_are_bounded_lines(tmp_path, app_server):
+    from test_dashboard import hostile_scenario
+    world = World(tmp_path, hostile_scenario(tmp_path))
+    proc, took = status(world, app_server, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    events = doc["snapshot"]["events"]["value"]
+    assert [e["name"] for e in events] == ["app-7d9f8c6b5-mnt01"]
+    assert events[0]["reason"] == "FailedMount" and len(events[0]["message"]) <= 300
+    assert events[0]["message"].startswith("line one line two \ufffd[2J\ufffd[31mred\ufffd xxx")
+    text, _ = status(world, app_server)
+    line = next(l for l in text.stdout.splitlines() if "└ FailedMount" in l)
+    assert len(line) < 400 and "\x1b" not in text.stdout
+    assert took < 15

@@ -48,7 +48,7 @@ extension Poller {
     private func watchEvents() async -> Result<StreamEnd, CommandError>? {
         let namespace = config.target.namespace
         let table = Locked(WarningEventTable(namespace: namespace))
-        let splitter = Locked(JSONObjectSplitter())
+        let stream = Locked(WatchStream())
         let model = self.model
         let wakeups = self.wakeups
         let publish: @Sendable () -> Void = {
@@ -65,8 +65,7 @@ extension Poller {
         return await withTaskGroup(of: Result<StreamEnd, CommandError>?.self) { group in
             group.addTask {
                 await self.runner.stream(self.config.target.watchWarningEvents(), mergeStderr: false) { lines in
-                    var objects: [[UInt8]] = []
-                    splitter.with { s in for line in lines { s.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } } }
+                    let objects = stream.with { $0.objects(from: lines) }
                     guard !objects.isEmpty else { return }
                     let now = Timestamp.now()
                     for object in objects {
@@ -131,11 +130,10 @@ extension Poller {
 
     private func watchNodes() async -> Result<StreamEnd, CommandError> {
         let nodes = Locked([String: NodeHealth]())
-        let splitter = Locked(JSONObjectSplitter())
+        let stream = Locked(WatchStream())
         let model = self.model
         return await runner.stream(config.target.watchNodes(), mergeStderr: false) { lines in
-            var objects: [[UInt8]] = []
-            splitter.with { s in for line in lines { s.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } } }
+            let objects = stream.with { $0.objects(from: lines) }
             guard !objects.isEmpty else { return }
             let list = nodes.with { table -> [NodeHealth] in
                 for object in objects {

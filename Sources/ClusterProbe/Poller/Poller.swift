@@ -97,13 +97,12 @@ public final class Poller: Sendable {
 
     private func watchPods() async -> Result<StreamEnd, CommandError> {
         let table = Locked(PodTable((model.snapshot().pods.value) ?? []))
-        let splitter = Locked(JSONObjectSplitter())
+        let stream = Locked(WatchStream())
         let model = self.model
         let wakeups = self.wakeups
         return await runner.stream(config.target.watchPods(), mergeStderr: false) { lines in
             // Lines arrive sanitized; JSON structure survives that (control characters only occur escaped).
-            var objects: [[UInt8]] = []
-            splitter.with { s in for line in lines { s.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } } }
+            let objects = stream.with { $0.objects(from: lines) }
             for object in objects {
                 guard let event = try? KubeJSON.decode(PodWatchEvent.self, from: object) else { continue }
                 let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }

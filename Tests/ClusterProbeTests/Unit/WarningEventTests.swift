@@ -52,14 +52,31 @@ import Testing
         #expect(WarningEvent.choose([e("A", 10)], kind: "PersistentVolumeClaim", name: "p", uid: nil) == nil)
     }
 
+    /// The hostile fixture plus `fillers` Warnings about pods long gone, as one kubectl List.
+    static func hostileList(fillers: Int) throws -> [UInt8] {
+        var bytes = Fixtures.bytes("events/hostile.json")
+        let marker = Array("\"items\": [".utf8)
+        let at = try #require((0...(bytes.count - marker.count)).first { Array(bytes[$0..<($0 + marker.count)]) == marker })
+        let filler = (0..<fillers).map { i in
+            #"{"apiVersion":"v1","count":2,"eventTime":null,"firstTimestamp":"2026-11-25T10:00:00Z","#
+                + #""involvedObject":{"kind":"Pod","name":"app-7d9f8c6b5-old\#(i)","namespace":"devenv","uid":"old-\#(i)"},"#
+                + #""kind":"Event","lastTimestamp":"2026-11-25T10:\#(10 + i / 60 % 40):\#(10 + i % 50)Z","message":"Back-off restarting failed container","#
+                + #""metadata":{"name":"filler-\#(i)","namespace":"devenv","uid":"filler-\#(i)"},"reason":"BackOff","type":"Warning"},"#
+        }.joined()
+        bytes.insert(contentsOf: Array(filler.utf8), at: at + marker.count)
+        return bytes
+    }
+
     @Test func badInputIsBoundedSanitizedOrLeftOut() throws {
-        let list = try Self.events("hostile")
+        let list = try EventList.parse(try Self.hostileList(fillers: 3000))
         // The item with a wrong type is skipped, not fatal; 3000 fillers and the rest decode.
         #expect(list.count > 3000)
         #expect(!list.contains { $0.metadata?.name == "wrongtype" })
         var table = WarningEventTable(namespace: "devenv")
         table.load(list, now: Self.now)
         #expect(table.count <= table.capacity + table.capacity / 5)
+        // Trimming drops the oldest: the current pod's recent FailedMount is still there.
+        #expect(table.digest(pods: try Fixtures.pods("failed-mount"), claim: nil).first?.reason == "FailedMount")
         let all = WarningEventTable.digest(Array(list.compactMap { WarningEvent($0, namespace: "devenv", now: Self.now) }),
                                            pods: try Fixtures.pods("failed-mount"), claim: nil)
         let chosen = try #require(all.first)
@@ -134,5 +151,27 @@ import Testing
         #expect(snap.nodesOfConcern.map(\.name) == ["devenv"])
         snap.pods.value = try Fixtures.pods("failed-scheduling").filter { $0.nodeName == nil }
         #expect(snap.nodesOfConcern.map(\.name) == ["devenv", "other"])
+    }
+}
+
+@Suite struct WatchStreamTests {
+    /// A 100 kB message arrives as several runner lines (cut at 16 KiB): the event still decodes,
+    /// bounded; the events after it are not lost.
+    @Test func aHundredKilobyteMessageSurvivesTheRunnersLineCuts() throws {
+        let huge = String(repeating: "0123456789", count: 10_000)
+        let raw = Fixtures.text("scenarios/failed-mount/kubectl-watch-events")
+            .replacingOccurrences(of: "hostPath type check failed: /vagrant/app is not a directory", with: huge)
+        var splitter = LineSplitter()
+        var lines: [String] = []
+        splitter.feed(Array(raw.utf8)) { lines.append($0) }
+        splitter.finish { lines.append($0) }
+        #expect(lines.contains { $0.utf8.count == splitter.maxLine })
+        var stream = WatchStream()
+        let objects = stream.objects(from: lines)
+        #expect(objects.count == 3)
+        let changes = objects.compactMap { try? KubeJSON.decode(EventWatchEvent.self, from: $0) }
+        #expect(changes.count == 3)
+        let event = try #require(WarningEvent(changes[0].object, namespace: "devenv", now: 1_795_606_927))
+        #expect(event.message.count == 300 && event.message.hasSuffix("…"))
     }
 }
