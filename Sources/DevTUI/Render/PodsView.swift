@@ -67,7 +67,9 @@ enum PodsView {
             let y = inner.y + 1 + i
             let pod = row.0
             if let (text, style) = row.detail {
-                frame.put(Frame.fit(text, inner.width - 4), x: inner.x + 3, y: y, style: style)
+                // A locale without UTF-8 gets ASCII for the marks devtui adds.
+                let shown = input.ui.ascii ? text.replacingOccurrences("└", "`").replacingOccurrences("×", "x") : text
+                frame.put(Frame.fit(shown, inner.width - 4), x: inner.x + 3, y: y, style: style)
                 continue
             }
             var x = inner.x
@@ -154,5 +156,12 @@ enum PodsView {
             return "is the VM up? press u, or check `vagrant status`"
         }
         return nil
+    }
+}
+
+extension String {
+    /// Without Foundation: every `target` character replaced.
+    func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
     }
 }

@@ -52,6 +52,15 @@ import Testing
         try check("failed-mount-80x24", TestData.input(snap, width: 80, height: 24))
     }
 
+    @Test func asciiLocaleGetsASCIIMarks() {
+        let snap = Self.unhealthy("failed-mount", events: "failed-mount")
+        var ui = UIState()
+        ui.ascii = true
+        let text = Renderer.render(TestData.input(snap, ui: ui, width: 100, height: 30)).text
+        #expect(text.contains("|   ` FailedMount x6, 40s ago: MountVolume.SetUp failed"))
+        #expect(!text.contains("└") && !text.contains("×"))
+    }
+
     @Test func failedScheduling() throws {
         let snap = Self.unhealthy("failed-scheduling", events: "failed-scheduling")
         try check("failed-scheduling-100x30", TestData.input(snap, width: 100, height: 30))
