@@ -104,7 +104,8 @@ enum PodsView {
         if unhealthy, let detail = pod.detail {
             if let i = terminations.firstIndex(where: { detail == $0.summary || detail.hasSuffix($0.outcome) }) {
                 lines.append((terminations.remove(at: i).line(now: now, named: named), termStyle))
-            } else if let event, detail == "not ready yet" || event.message.contains(detail) || detail.contains(event.message) {
+            } else if let event, !event.message.isEmpty,
+                      detail == "not ready yet" || event.message.contains(detail) || detail.contains(event.message) {
                 // The event says the same (the scheduler's message) or more (a failing probe), with a count and an age.
             } else {
                 lines.append((detail, Renderer.healthStyle(pod.health)))

@@ -57,4 +57,11 @@ import Testing
         let old = WarningEvent(kind: "Pod", name: pod.name, uid: "someone-else", reason: "FailedMount", message: "x", lastSeenAt: Self.now)
         #expect(PodsView.detailLines(pod, Self.snap(pod, [old]), now: Self.now).isEmpty)
     }
+
+    @Test func anEventWithoutAMessageDoesNotHideTheReason() {
+        let pod = Self.pod(health: .failing, status: "ErrImageNeverPull", detail: "Container image \"devenv-app:dev\" is not present")
+        let event = WarningEvent(kind: "Pod", name: pod.name, uid: pod.uid, reason: "Failed", message: "", lastSeenAt: Self.now - 3)
+        #expect(PodsView.detailLines(pod, Self.snap(pod, [event]), now: Self.now).map(\.0)
+                == ["Container image \"devenv-app:dev\" is not present", "Failed, 3s ago"])
+    }
 }
