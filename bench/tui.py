@@ -28,6 +28,22 @@ def rss_kb(pid, key="VmRSS"):
     return 0
 
 
+def standins(world, *words):
+    """Pids of this world's stand-in processes (by their STANDIN_DIR) whose argv holds `words`."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+            env = open("/proc/%s/environ" % pid, "rb").read()
+        except OSError:
+            continue
+        if ("STANDIN_DIR=%s" % world.scenario).encode() in env.split(b"\0") and all(w.encode() in argv for w in words):
+            found.append(int(pid))
+    return found
+
+
 def start(world, devtui, url):
     tui = Tmux(world, ["--project-dir", str(world.project), "--app-url", url])
     tui.world = world
@@ -37,34 +53,65 @@ def start(world, devtui, url):
     return tui
 
 
-def main(devtui, idle_seconds):
+def idle(devtui, url, scenario, ready_text, idle_seconds):
+    """devtui's own CPU, the child processes it starts and its RSS over `idle_seconds` of a
+    scenario that does not change (the streams stay open; nothing new happens)."""
     import conftest
     conftest.DEVTUI = devtui
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = "http://127.0.0.1:%d/" % server.server_address[1]
-
-    # --- idle ---
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-tui-"))
-    world = World(tmp, "healthy")
+    world = World(tmp, scenario)
     tui = start(world, devtui, url)
-    tui.wait_for("187 MiB", timeout=30)
+    tui.wait_for(ready_text, timeout=30)
     time.sleep(2)  # start-up done: the streams are open
     pid = tui.pid()
     calls_before = len(world.calls())
     cpu_before = cpu_seconds(pid)
     time.sleep(idle_seconds)
     cpu = cpu_seconds(pid) - cpu_before
-    children = len(world.calls()) - calls_before
+    started = world.calls()[calls_before:]
     rss = rss_kb(pid)
     hwm = rss_kb(pid, "VmHWM")
     tui.keys("q")
     tui.close()
+    return cpu, started, rss, hwm
 
-    print("devtui idle, %d s, default refresh (stand-ins, release build):" % idle_seconds)
+
+def print_idle(title, figures, idle_seconds):
+    cpu, started, rss, hwm = figures
+    print(title)
     print("  own CPU            %.3f%% of a core   (target <= 0.5%%)" % (100.0 * cpu / idle_seconds))
-    print("  child processes    %.1f per minute    (target <= 12)" % (children * 60.0 / idle_seconds))
+    print("  child processes    %.1f per minute    (target <= 12)" % (len(started) * 60.0 / idle_seconds))
+    kinds = {}
+    for c in started:
+        args, skip = [], False
+        for w in c[1:]:
+            if skip or w.startswith("-"):
+                skip = w in ("--kubeconfig", "--context", "--namespace")
+                continue
+            args.append(w)
+        words = args[:2]
+        key = c[0] + " " + " ".join(words)
+        kinds[key] = kinds.get(key, 0) + 1
+    if kinds:
+        print("    " + ", ".join("%s: %d" % kv for kv in sorted(kinds.items())))
     print("  RSS                %.1f MB (peak %.1f MB)   (target <= 25 MB)" % (rss / 1024.0, hwm / 1024.0))
+
+
+def main(devtui, idle_seconds, baseline=None):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/" % server.server_address[1]
+
+    # --- idle: healthy (optionally a baseline binary first, same run, same machine load) ---
+    if baseline:
+        print_idle("baseline %s, healthy, idle %d s:" % (baseline, idle_seconds),
+                   idle(baseline, url, "healthy", "187 MiB", idle_seconds), idle_seconds)
+    print_idle("devtui idle, healthy, %d s, default refresh (stand-ins, release build):" % idle_seconds,
+               idle(devtui, url, "healthy", "187 MiB", idle_seconds), idle_seconds)
+    # Unhealthy but stable: a crash-looping app with its BackOff event on screen, so the event
+    # watch and the node watch are both open; nothing changes during the measurement.
+    print_idle("devtui idle, unhealthy but stable (crashloop: event + node watches open), %d s:" % idle_seconds,
+               idle(devtui, url, "crashloop", "BackOff ×31", idle_seconds), idle_seconds)
 
     # --- log flood ---
     lines = 200_000
@@ -83,7 +130,13 @@ def main(devtui, idle_seconds):
     pid = tui.pid()
     follows_before = sum(1 for c in flood.calls() if "-f" in c and "logs" in c)
     # The current stream only ends when its process does: kill the stand-in so devtui reattaches.
-    os.system("pkill -f 'bin/kubectl .*logs -f' >/dev/null 2>&1")
+    # Only this run's stand-in (found by its STANDIN_DIR), by pid: never a broad pkill that
+    # would hit other runs on the same machine.
+    for child in standins(flood, "logs", "-f"):
+        try:
+            os.kill(child, 15)
+        except ProcessLookupError:
+            pass
     # The clock starts when devtui starts the new `kubectl logs -f` (the stand-in records it first
     # thing): the reattach backoff is not part of the pipeline's throughput.
     while sum(1 for c in flood.calls() if "-f" in c and "logs" in c) == follows_before:
@@ -121,4 +174,4 @@ def main(devtui, idle_seconds):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), os.environ.get("BASELINE_DEVTUI") or None)

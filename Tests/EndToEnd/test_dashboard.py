@@ -204,3 +204,109 @@ def test_a_save_in_app_shows_when_it_is_live(run_devtui):
     App.body = b"Hello Devops 456, 1234!"  # what the reloaded app would answer
     screen = tui.wait_for("edit live in")
     assert "Hello Devops 456, 1234!" in screen
+
+
+def test_oom_killed_mysql_shows_its_last_termination(run_devtui):
+    _, tui = run_devtui("oomkilled")
+    screen = tui.wait_for("└ 2×, last: OOMKilled exit 137, ")
+    assert "mysql-0" in screen
+
+
+def _live_standins(world, *words):
+    """Stand-in processes of this test (by their STANDIN_DIR) whose argv holds all `words`."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+            env = open("/proc/%s/environ" % pid, "rb").read()
+        except OSError:
+            continue
+        if ("STANDIN_DIR=%s" % world.scenario).encode() in env and all(w.encode() in argv for w in words):
+            found.append(int(pid))
+    return found
+
+
+def test_healthy_dashboard_watches_the_node_and_asks_no_events(run_devtui):
+    world, tui = run_devtui("healthy")
+    tui.wait_for("187 MiB / 2.0 GiB")
+    time.sleep(2)
+    calls = world.calls()
+    assert not any("events" in c for c in calls)
+    nodes = [c for c in calls if "nodes" in c]
+    assert len(nodes) == 1 and nodes[0][-5:] == ["nodes", "-o", "json", "--watch", "--output-watch-events"]
+    assert "node:" not in tui.screen()
+
+
+def test_failed_mount_says_why_under_the_pod(run_devtui):
+    world, tui = run_devtui("failed-mount")
+    screen = tui.wait_for("└ FailedMount ×6, ")
+    tui.wait_for("/vagrant/app is not a directory")
+    events = [c for c in world.calls() if "events" in c]
+    assert len(events) == 1
+    assert events[0][-7:] == ["events", "--field-selector", "type=Warning", "-o", "json", "--watch", "--output-watch-events"]
+    # The gone pod's FailedMount and the older mysql-0's Unhealthy are in the stream, never on screen.
+    screen = tui.screen()
+    assert "gone1" not in screen and "Unhealthy" not in screen
+
+
+def test_node_disk_pressure_in_the_header(run_devtui):
+    _, tui = run_devtui("disk-pressure")
+    screen = tui.wait_for("node: DiskPressure")
+    assert screen.splitlines()[0].rstrip().endswith("node: DiskPressure")
+
+
+def test_the_event_watch_stops_when_all_is_healthy_again(run_devtui):
+    # The app pod is stuck on a FailedMount, then (a few seconds later in the pod stream) Running.
+    world, tui = run_devtui("failed-mount-recovers")
+    tui.wait_for("└ FailedMount ×6, ")
+    assert _live_standins(world, "events", "--watch")
+    tui.wait_until(lambda: "FailedMount" not in tui.screen(), timeout=15, what="the pod to turn healthy")
+    # 15 s of health later the watch is gone, and no other took its place.
+    tui.wait_until(lambda: not _live_standins(world, "events", "--watch"), timeout=25, what="the event watch to stop")
+    assert sum(1 for c in world.calls() if "events" in c) == 1
+
+
+def hostile_scenario(tmp_path, fillers=3000):
+    """failed-mount, with kubectl answering the hostile events (a 100 kB message with newlines and
+    escapes, invalid UTF-8, other namespace, future and missing times) plus thousands of others."""
+    import json as _json
+    import shutil as _shutil
+    root = os.path.join(os.path.dirname(__file__), "..", "Fixtures")
+    folder = tmp_path / "hostile-scenario"
+    _shutil.copytree(os.path.join(root, "scenarios", "failed-mount"), str(folder))
+    raw = open(os.path.join(root, "events", "hostile.json"), "rb").read().decode("utf-8", "surrogateescape")
+    doc = _json.loads(raw)
+    for i in range(fillers):
+        doc["items"].append({
+            "apiVersion": "v1", "count": 2, "eventTime": None, "firstTimestamp": "2026-11-25T10:00:00Z",
+            "involvedObject": {"kind": "Pod", "name": "app-7d9f8c6b5-old%d" % i, "namespace": "devenv", "uid": "old-%d" % i},
+            "kind": "Event", "lastTimestamp": "2026-11-25T10:%02d:%02dZ" % (10 + i // 60 % 40, 10 + i % 50),
+            "message": "Back-off restarting failed container",
+            "metadata": {"name": "filler-%d" % i, "namespace": "devenv", "uid": "filler-%d" % i},
+            "reason": "BackOff", "type": "Warning"})
+
+    def encode(obj):
+        return _json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+    (folder / "kubectl-get-events").write_bytes(encode(doc) + b"\n")
+    (folder / "kubectl-watch-events").write_bytes(
+        b"".join(encode({"type": "ADDED", "object": o}) + b"\n" for o in doc["items"]))
+    assert b"\xff" in (folder / "kubectl-watch-events").read_bytes()
+    return str(folder)
+
+
+def test_hostile_events_end_as_one_bounded_line(run_devtui, tmp_path):
+    world, tui = run_devtui(hostile_scenario(tmp_path))
+    # The newest dated Warning of this pod: the one with the 100 kB message, folded into one line.
+    screen = tui.wait_for("└ FailedMount ×6, ", timeout=20)
+    tui.wait_for("line one line two", timeout=5)
+    for line in tui.screen().splitlines():
+        assert len(line) <= 100
+        assert "\x1b" not in line and "\x07" not in line
+    assert "kube-system" not in screen and "FromTheFuture" not in screen
+    # The screen still answers keys.
+    tui.keys("?")
+    tui.wait_for("this help (any key closes)")
+    tui.keys("Escape")

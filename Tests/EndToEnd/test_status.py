@@ -83,3 +83,109 @@ def test_app_up_with_a_failing_pod_exits_0_and_says_but(tmp_path, app_server):
     assert last.startswith("OK: the app answers 200; but pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff")
     doc = json.loads(status(world, app_server, "--json")[0].stdout)
     assert doc["ok"] is True and doc["problems"] == ["pod app-7d9f8c6b5-c7zzp: CrashLoopBackOff (7×, last: Error exit 1)"]
+
+
+def test_oom_killed_mysql_that_runs_again_says_why(tmp_path, app_server):
+    # Issue 13: MySQL Running with 2 restarts, last terminated OOMKilled (exit 137).
+    world = World(tmp_path, "oomkilled")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    mysql = next(i for i, l in enumerate(lines) if l.strip().startswith("mysql-0"))
+    assert lines[mysql + 1].startswith("    └ 2×, last: OOMKilled exit 137, ")
+    assert lines[mysql + 1].endswith(" ago")
+    doc = json.loads(status(world, app_server, "--json")[0].stdout)
+    pod = next(p for p in doc["snapshot"]["pods"]["value"] if p["name"] == "mysql-0")
+    assert pod["lastTermination"] == [{
+        "container": "mysql", "initContainer": False, "restarts": 2, "reason": "OOMKilled",
+        "exitCode": 137, "signal": 9, "finishedAt": 1795606687}]
+    assert doc["ok"] is True and doc["schema"] == 1
+
+
+def test_healthy_status_asks_no_events_and_reads_the_node(tmp_path, app_server):
+    world = World(tmp_path, "healthy")
+    proc, _ = status(world, app_server, "--json")
+    doc = json.loads(proc.stdout)
+    assert doc["snapshot"]["node"]["value"] == [{"name": "devenv", "ready": True, "pressure": []}]
+    assert "value" not in doc["snapshot"]["events"]
+    assert not any(c[1:3] == ["get", "events"] or "events" in c for c in world.calls())
+    assert proc.returncode == 0 and doc["problems"] == []
+
+
+def test_failed_mount_is_said_under_the_pod_and_after_but(tmp_path, app_server):
+    world = World(tmp_path, "failed-mount")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    app = next(i for i, l in enumerate(lines) if l.strip().startswith("app-7d9f8c6b5-mnt01"))
+    assert lines[app + 1].startswith("    └ FailedMount ×6, ")
+    assert lines[app + 1].endswith("ago: MountVolume.SetUp failed for volume \"code\" : hostPath type check failed: "
+                                   "/vagrant/app is not a directory")
+    last = lines[-1]
+    assert last.startswith("OK: the app answers 200; but pod app-7d9f8c6b5-mnt01: ContainerCreating (FailedMount ×6, ")
+    calls = [c for c in world.calls() if "events" in c]
+    assert calls and all(c[-5:] == ["events", "--field-selector", "type=Warning", "-o", "json"] for c in calls)
+    doc = json.loads(status(world, app_server, "--json")[0].stdout)
+    events = doc["snapshot"]["events"]["value"]
+    # The gone pod and the older mysql-0 have Warnings in the namespace too: only this pod's is kept.
+    assert [(e["kind"], e["name"], e["reason"], e["count"]) for e in events] == [
+        ("Pod", "app-7d9f8c6b5-mnt01", "FailedMount", 6)]
+    assert events[0]["uid"] == "5d0e4c1e-0777-4f5b-9d2a-0c6e1f2b3a4d"
+    assert events[0]["lastSeenAt"] == 1795606887 and events[0]["firstSeenAt"] == 1795606692
+
+
+def test_failed_scheduling_with_the_app_down_exits_1(tmp_path):
+    world = World(tmp_path, "failed-scheduling")
+    proc, _ = status(world, "http://127.0.0.1:9/")
+    assert proc.returncode == 1
+    assert "    └ FailedScheduling ×4, " in proc.stdout
+    assert "0/1 nodes are available: 1 Insufficient memory." in proc.stdout
+    assert proc.stdout.splitlines()[-1].startswith("DOWN: pod mysql-0: Unschedulable (0/1 nodes are available")
+
+
+def test_node_pressure_goes_after_but_and_not_ready_does_not_change_the_exit_rule(tmp_path, app_server):
+    world = World(tmp_path, "disk-pressure")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0
+    assert "Node    devenv DiskPressure" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "OK: the app answers 200; but node devenv: DiskPressure"
+    doc = json.loads(status(world, app_server, "--json")[0].stdout)
+    assert doc["snapshot"]["node"]["value"] == [{"name": "devenv", "ready": True, "pressure": ["DiskPressure"]}]
+
+    world = World(tmp_path / "nr", "node-not-ready")
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, "a NotReady node alone never fails status while the app answers"
+    assert proc.stdout.splitlines()[-1] == ("OK: the app answers 200; but node devenv: NotReady "
+                                            "(Kubelet stopped posting node status.)")
+    proc, _ = status(world, "http://127.0.0.1:9/")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[-1].startswith("DOWN: node devenv: NotReady")
+
+
+def test_forbidden_nodes_are_no_problem(tmp_path, app_server):
+    # A shared cluster may not let the user list nodes: said in the JSON source, not a problem.
+    world = World(tmp_path, "healthy")
+    world.write("kubectl-get-nodes", "")
+    world.write("kubectl-get-nodes.exit", "1")
+    world.write("kubectl-get-nodes.stderr", 'Error from server (Forbidden): nodes is forbidden: User "dev" cannot list '
+                                            'resource "nodes" in API group "" at the cluster scope\n')
+    proc, _ = status(world, app_server, "--json")
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0 and doc["problems"] == []
+    assert "forbidden" in doc["snapshot"]["node"]["error"]
+
+
+def test_hostile_events_in_status_are_bounded_lines(tmp_path, app_server):
+    from test_dashboard import hostile_scenario
+    world = World(tmp_path, hostile_scenario(tmp_path))
+    proc, took = status(world, app_server, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    events = doc["snapshot"]["events"]["value"]
+    assert [e["name"] for e in events] == ["app-7d9f8c6b5-mnt01"]
+    assert events[0]["reason"] == "FailedMount" and len(events[0]["message"]) <= 300
+    assert events[0]["message"].startswith("line one line two \ufffd[2J\ufffd[31mred\ufffd xxx")
+    text, _ = status(world, app_server)
+    line = next(l for l in text.stdout.splitlines() if "└ FailedMount" in l)
+    assert len(line) < 400 and "\x1b" not in text.stdout
+    assert took < 15

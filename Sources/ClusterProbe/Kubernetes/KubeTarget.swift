@@ -32,6 +32,19 @@ public struct KubeTarget: Sendable, Equatable, Codable {
     public func watchPods() -> Command {
         kubectl(["get", "pods", "-o", "json", "--watch", "--output-watch-events"], timeout: nil, oneShot: false)
     }
+    /// Warning events of the namespace only (the API server filters: `type` is one of the
+    /// Event field selectors, kubernetes pkg/registry/core/event/strategy.go ToSelectableFields).
+    public func getWarningEvents() -> Command {
+        kubectl(["get", "events", "--field-selector", "type=Warning", "-o", "json"])
+    }
+    public func watchWarningEvents() -> Command {
+        kubectl(["get", "events", "--field-selector", "type=Warning", "-o", "json", "--watch", "--output-watch-events"],
+                timeout: nil, oneShot: false)
+    }
+    public func getNodes() -> Command { kubectl(["get", "nodes", "-o", "json"]) }
+    public func watchNodes() -> Command {
+        kubectl(["get", "nodes", "-o", "json", "--watch", "--output-watch-events"], timeout: nil, oneShot: false)
+    }
     public func getClaim(_ name: String) -> Command { kubectl(["get", "pvc", name, "-o", "json"]) }
     public func diskUsage(pod: String, container: String, path: String) -> Command {
         // A constant script, not built from data: both figures in one exec saves a kubectl start.

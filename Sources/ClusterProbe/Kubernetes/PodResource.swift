@@ -3,6 +3,8 @@ public struct PodResource: Decodable, Sendable, Equatable {
     public struct Metadata: Decodable, Sendable, Equatable {
         public var name: String
         public var namespace: String?
+        /// Tells a pod from a later one of the same name (a StatefulSet's `mysql-0`).
+        public var uid: String?
         public var creationTimestamp: String?
         public var deletionTimestamp: String?
         public var labels: [String: String]?

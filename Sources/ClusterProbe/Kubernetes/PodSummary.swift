@@ -5,6 +5,10 @@ public struct PodSummary: Sendable, Equatable, Codable {
     }
 
     public var name: String
+    /// The pod's metadata.uid: events about an older pod of the same name are not about this one.
+    public var uid: String?
+    /// The node it runs on (nil until scheduled).
+    public var nodeName: String?
     /// `app` or `mysql`, from the `app.kubernetes.io/name` label.
     public var component: String?
     public var phase: String
@@ -19,6 +23,15 @@ public struct PodSummary: Sendable, Equatable, Codable {
     public var detail: String?
     public var health: Health
     public var containers: [String]
+    /// How each container that restarted last ended (init containers too), newest first.
+    /// JSON key `lastTermination`: the name, one entry per container.
+    public var terminations: [ContainerTermination] = []
+
+    enum CodingKeys: String, CodingKey {
+        case name, uid, nodeName, component, phase, readyContainers, totalContainers, restarts, createdAt, status, detail,
+             health, containers
+        case terminations = "lastTermination"
+    }
 
     public var ready: String { "\(readyContainers)/\(totalContainers)" }
 }
@@ -28,6 +41,8 @@ extension PodSummary {
         let statuses = pod.status?.containerStatuses ?? []
         let specNames = pod.spec?.containers?.map(\.name) ?? statuses.map(\.name)
         name = pod.metadata.name
+        uid = pod.metadata.uid
+        nodeName = pod.spec?.nodeName
         component = pod.metadata.labels?["app.kubernetes.io/name"]
         phase = pod.status?.phase ?? "Unknown"
         totalContainers = max(specNames.count, statuses.count)
@@ -35,6 +50,9 @@ extension PodSummary {
         restarts = statuses.reduce(0) { $0 + ($1.restartCount ?? 0) }
         createdAt = pod.metadata.creationTimestamp.flatMap(Timestamp.parse)
         containers = specNames
+        let inits = (pod.status?.initContainerStatuses ?? []).compactMap { ContainerTermination($0, initContainer: true) }
+        terminations = (inits + statuses.compactMap { ContainerTermination($0, initContainer: false) })
+            .sorted { ($0.finishedAt ?? Int.min) > ($1.finishedAt ?? Int.min) }
 
         let derived = Self.derive(pod, statuses: statuses)
         status = derived.status
@@ -50,7 +68,7 @@ extension PodSummary {
         }
         if let reason = pod.status?.reason, !reason.isEmpty {
             // Evicted, NodeLost, ...
-            return (reason, pod.status?.message.map(TextSanitizer.firstLine), .failing)
+            return (reason, pod.status?.message.map(reasonText), .failing)
         }
 
         let inits = pod.status?.initContainerStatuses ?? []
@@ -59,7 +77,7 @@ extension PodSummary {
             if let term = initStatus.state?.terminated, term.exitCode == 0 { continue }
             if let term = initStatus.state?.terminated {
                 let reason = term.reason.map { "Init:\($0)" } ?? "Init:ExitCode:\(term.exitCode ?? -1)"
-                return (reason, term.message.map(TextSanitizer.firstLine), .failing)
+                return (reason, term.message.map(reasonText), .failing)
             }
             if let waiting = initStatus.state?.waiting, let reason = waiting.reason, reason != "PodInitializing" {
                 let failing = failingReasons.contains(reason)
@@ -81,7 +99,7 @@ extension PodSummary {
             }
             if let term = container.state?.terminated {
                 status = term.reason ?? (term.signal.map { "Signal:\($0)" } ?? "ExitCode:\(term.exitCode ?? -1)")
-                detail = term.message.map(TextSanitizer.firstLine)
+                detail = term.message.map(reasonText)
                 health = term.exitCode == 0 ? .healthy : .failing
                 break
             }
@@ -98,11 +116,16 @@ extension PodSummary {
         if phase == "Pending", statuses.isEmpty,
            let scheduled = pod.status?.conditions?.first(where: { $0.type == "PodScheduled" && $0.status == "False" }) {
             status = scheduled.reason ?? "Pending"
-            detail = scheduled.message.map(TextSanitizer.firstLine)
+            detail = scheduled.message.map(reasonText)
             health = .failing
         }
         if phase == "Failed" { health = .failing }
         return (status, detail, health)
+    }
+
+    /// A status message's first line, bounded (a kubelet message can be any size).
+    static func reasonText(_ message: String) -> String {
+        ClusterText.oneLine(TextSanitizer.firstLine(String(message.prefix(4096))), max: 300)
     }
 
     static let failingReasons: Set<String> = [
@@ -115,13 +138,11 @@ extension PodSummary {
         if let last = container.lastState?.terminated {
             return "\(restarts)×, last: \(terminatedText(last))"
         }
-        return container.state?.waiting?.message.map(TextSanitizer.firstLine)
+        return container.state?.waiting?.message.map(reasonText)
     }
 
     static func terminatedText(_ term: PodResource.StateDetail) -> String {
-        let reason = term.reason ?? "exited"
-        if let code = term.exitCode { return "\(reason) exit \(code)" }
-        if let signal = term.signal { return "\(reason) signal \(signal)" }
-        return reason
+        let status = PodResource.ContainerStatus(name: "", lastState: PodResource.ContainerState(terminated: term))
+        return ContainerTermination(status, initContainer: false)?.outcome ?? "exited"
     }
 }

@@ -20,7 +20,7 @@ final class TaskBag: Sendable {
 /// Lets an action cut a loop's sleep short ("refresh now"). Sleeping loops cost no wake-ups:
 /// a sleep is one timer, raced against a continuation that `wake` resumes.
 public final class Wakeups: Sendable {
-    public enum Source: Sendable, Hashable, CaseIterable { case vm, context, pods, app, volume, logs }
+    public enum Source: Sendable, Hashable, CaseIterable { case vm, context, pods, app, volume, logs, events, nodes }
 
     private struct State {
         var pending: Set<Source> = []

@@ -5,7 +5,7 @@ public final class Poller: Sendable {
     public let probes: Probes
     public let model: EnvironmentModel
     private let tasks = TaskBag()
-    private let wakeups = Wakeups()
+    let wakeups = Wakeups()
 
     public init(probes: Probes, model: EnvironmentModel) {
         self.probes = probes
@@ -22,6 +22,8 @@ public final class Poller: Sendable {
         tasks.add(Task { await appLoop() })
         tasks.add(Task { await volumeLoop() })
         tasks.add(Task { await logLoop() })
+        tasks.add(Task { await eventLoop() })
+        tasks.add(Task { await nodeLoop() })
         if let dir = config.projectDir {
             tasks.add(Task { await codeLoop(root: dir + "/app") })
         }
@@ -72,6 +74,8 @@ public final class Poller: Sendable {
             case .success(let pods):
                 backoff.reset()
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
+                wakeups.wake(.events)
+                wakeups.wake(.nodes)
             }
             let watchStarted = Clock.monotonicMs()
             let end = await watchPods()
@@ -93,17 +97,19 @@ public final class Poller: Sendable {
 
     private func watchPods() async -> Result<StreamEnd, CommandError> {
         let table = Locked(PodTable((model.snapshot().pods.value) ?? []))
-        let splitter = Locked(JSONObjectSplitter())
+        let stream = Locked(WatchStream())
         let model = self.model
+        let wakeups = self.wakeups
         return await runner.stream(config.target.watchPods(), mergeStderr: false) { lines in
             // Lines arrive sanitized; JSON structure survives that (control characters only occur escaped).
-            var objects: [[UInt8]] = []
-            splitter.with { s in for line in lines { s.feed(Array(line.utf8) + [0x0A]) { objects.append($0) } } }
+            let objects = stream.with { $0.objects(from: lines) }
             for object in objects {
                 guard let event = try? KubeJSON.decode(PodWatchEvent.self, from: object) else { continue }
                 let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()) }
             }
+            // A pod changed: the event loop decides whether events are needed now.
+            if !objects.isEmpty { wakeups.wake(.events) }
         }
     }
 
@@ -162,6 +168,7 @@ public final class Poller: Sendable {
                 $0.volume.apply(result, at: Timestamp.now(), describe: KubectlDiagnosis.describe)
                 $0.volume.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
             }
+            wakeups.wake(.events) // the claim's phase may have changed
             await wakeups.sleep(delay, or: .volume)
         }
     }

@@ -31,6 +31,26 @@ public struct Probes: Sendable {
         }
     }
 
+    /// Warning events of the namespace (`--field-selector type=Warning`).
+    public func warningEvents() async -> Result<[EventResource], CommandError> {
+        await runner.runChecked(config.target.getWarningEvents(), outputLimit: 32 * 1_048_576).flatMap { output in
+            Result { () throws(CommandError) -> [EventResource] in
+                try EventList.parse(output.stdout)
+            }
+        }
+    }
+
+    public func nodes() async -> Result<[NodeHealth], CommandError> {
+        await runner.runChecked(config.target.getNodes(), outputLimit: 32 * 1_048_576).flatMap { output in
+            Result { () throws(CommandError) -> [NodeHealth] in
+                try KubeJSON.decode(NodeList.self, from: output.stdout).items.prefix(Self.nodeLimit).map(NodeHealth.init)
+            }
+        }
+    }
+
+    /// A big shared cluster has hundreds of nodes; devtui keeps the first few hundred.
+    static let nodeLimit = 200
+
     public func claim(_ name: String = "mysql-data") async -> Result<VolumeUsage, CommandError> {
         await runner.runChecked(config.target.getClaim(name)).flatMap { output in
             Result { () throws(CommandError) -> VolumeUsage in try KubeJSON.decode(ClaimResource.self, from: output.stdout).usage() }
@@ -94,6 +114,7 @@ public struct Probes: Sendable {
         async let claimResult = claim()
         async let appResult = app()
         async let context = kubeContext()
+        async let nodeResult = nodes()
 
         if let result = await vmResult { snap.vm.apply(result, at: now()) }
         let podResult = await podsResult
@@ -103,6 +124,8 @@ public struct Probes: Sendable {
         if health.error != nil { snap.app.value = health; snap.app.fail(health.error!, at: now()) }
         else { snap.app.succeed(health, at: now()) }
 
+        snap.node.apply(await nodeResult, at: now(), describe: KubectlDiagnosis.describe)
+
         switch await claimResult {
         case .success(let claim):
             let volume = await volume(mysqlPod: snap.mysqlPod.flatMap { $0.health == .healthy ? $0.name : nil }, claim: claim)
@@ -110,6 +133,15 @@ public struct Probes: Sendable {
             snap.volume.apply(volume, at: now(), describe: KubectlDiagnosis.describe)
         case .failure(let error):
             snap.volume.apply(Result<VolumeUsage, CommandError>.failure(error), at: now(), describe: KubectlDiagnosis.describe)
+        }
+        // Events only when something is unhealthy: a healthy snapshot costs no extra kubectl.
+        if snap.needsEvents {
+            let result = await warningEvents().map { list -> [WarningEvent] in
+                var table = WarningEventTable(namespace: config.target.namespace)
+                table.load(list, now: now())
+                return table.digest(pods: snap.pods.value ?? [], claim: snap.volume.value?.claim)
+            }
+            snap.events.apply(result, at: now(), describe: KubectlDiagnosis.describe)
         }
         return snap
     }

@@ -48,15 +48,32 @@ enum StatusReport {
     static func appUp(_ snap: EnvironmentSnapshot) -> Bool { snap.app.value?.isUp == true }
 
     /// What is wrong, one line each: empty when everything is healthy.
-    static func problems(_ snap: EnvironmentSnapshot) -> [String] {
+    static func problems(_ snap: EnvironmentSnapshot, now: Int = Timestamp.now()) -> [String] {
         var list: [String] = []
         if snap.usesVagrant {
             if let error = snap.vm.error { list.append("vm: \(error)") }
             else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
         }
         if let error = snap.pods.error { list.append("pods: \(error)") }
-        for pod in snap.pods.value ?? [] where pod.health == .failing {
-            list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+        for node in snap.nodesOfConcern where !node.problems.isEmpty {
+            list.append("node \(node.name): \(node.problems.joined(separator: ", "))"
+                        + (node.readyMessage.map { " (\($0))" } ?? ""))
+        }
+        for pod in snap.pods.value ?? [] {
+            let troubled = pod.health != .terminating && (pod.health != .healthy || pod.readyContainers < pod.totalContainers)
+            if pod.health == .failing {
+                list.append("pod \(pod.name): \(pod.status)" + (pod.detail.map { " (\($0))" } ?? ""))
+            } else if troubled, let event = snap.warning(for: pod) {
+                // Not failing yet, but stuck (ContainerCreating on a FailedMount): the event says why.
+                list.append("pod \(pod.name): \(pod.status) (\(event.line(now: now)))")
+            } else if let last = pod.terminations.first, last.reason != "Completed",
+                      let finished = last.finishedAt, now - finished < 3600 {
+                // Running again, but it died within the hour (an OOM-killed MySQL): worth a `but`.
+                list.append("pod \(pod.name): restarted (\(last.line(now: now, named: pod.containers.count > 1)))")
+            }
+        }
+        if let volume = snap.volume.value, let phase = volume.phase, phase != "Bound" {
+            list.append("pvc \(volume.claim): \(phase)" + (snap.warning(forClaim: volume.claim).map { " (\($0.line(now: now)))" } ?? ""))
         }
         if let app = snap.app.value, !app.isUp {
             list.append("app: " + (app.error ?? "HTTP \(app.statusCode ?? 0)"))
@@ -77,9 +94,20 @@ enum StatusReport {
                 let age = pod.createdAt.map { DurationFormat.age(seconds: now - $0) } ?? "?"
                 lines.append("  " + [pod.name.padding(width), pod.ready, "restarts \(pod.restarts)", age.padding(4),
                                      pod.status + (pod.detail.map { " (\($0))" } ?? "")].joined(separator: " "))
+                // The same lines as under the pod on screen, but never cut: a script may want all of it.
+                for (line, _) in PodsView.detailLines(pod, snap, now: now) where line != pod.detail {
+                    lines.append("    └ " + line)
+                }
             }
         } else {
             lines.append(row("Pods", snap.pods.error ?? "?"))
+        }
+        if let nodes = snap.node.value, !nodes.isEmpty {
+            let shown = snap.nodesOfConcern
+            lines.append(row("Node", shown.map { node in
+                node.name + " " + (node.problems.isEmpty ? "Ready" : node.problems.joined(separator: ", "))
+                    + (node.readyMessage.map { " (\($0))" } ?? "")
+            }.joined(separator: "; ")))
         }
         if let app = snap.app.value {
             let at = app.exceptionAt.map { " (\($0))" } ?? ""
@@ -91,6 +119,9 @@ enum StatusReport {
             let cap = volume.capacityBytes.map(ByteFormat.binary) ?? "?"
             let disk = volume.filesystemPercent.map { ", disk \($0)% used" } ?? ""
             lines.append(row("MySQL", "\(used) / \(cap) in PVC \(volume.claim)\(disk)" + (snap.volume.error.map { " (\($0))" } ?? "")))
+            if let phase = volume.phase, phase != "Bound" {
+                lines.append("    └ pvc \(volume.claim) \(phase)" + (snap.warning(forClaim: volume.claim).map { ": \($0.line(now: now))" } ?? ""))
+            }
         } else {
             lines.append(row("MySQL", snap.volume.error ?? "?"))
         }

@@ -25,31 +25,60 @@ enum PodsView {
             + " " + Frame.pad("RESTARTS", 9) + "AGE"
         frame.put(header, x: inner.x, y: inner.y, style: .bold, maxWidth: inner.width)
 
-        // Rows: each pod, and under a pod in trouble the reason, while there is room for it.
-        var rows: [(PodSummary, isDetail: Bool)] = []
-        let spare = inner.height - 1 - pods.count
-        var detailsLeft = max(0, spare)
-        for pod in pods {
-            rows.append((pod, false))
-            if pod.detail != nil, pod.health != .healthy, detailsLeft > 0 {
-                rows.append((pod, true))
-                detailsLeft -= 1
+        // Rows: each pod, and under it the lines that say why (see `detailLines`), while there is
+        // room: every pod's first line before any pod's second.
+        let lines = pods.map { detailLines($0, snap, now: input.now) }
+        var granted = Array(repeating: 0, count: pods.count)
+        var spare = max(0, inner.height - 1 - pods.count)
+        var depth = 0
+        while spare > 0, pods.indices.contains(where: { lines[$0].count > depth }) {
+            for i in pods.indices where spare > 0 && lines[i].count > depth {
+                granted[i] += 1
+                spare -= 1
+            }
+            depth += 1
+        }
+        // Rows still spare let a cut line go on below (the end of a FailedMount message is the
+        // part that says which path): up to 3 rows per line, in the same order.
+        let textWidth = inner.width - 6
+        var wrapped: [[[String]]] = pods.indices.map { i in lines[i].prefix(granted[i]).map { [$0.0] } }
+        var rowsOf: [[Int]] = wrapped.map { $0.map { _ in 1 } }
+        var grew = true
+        while spare > 0, grew {
+            grew = false
+            for i in pods.indices {
+                for j in rowsOf[i].indices where spare > 0 && rowsOf[i][j] < 3 {
+                    let text = lines[i][j].0
+                    guard TextWidth.of(text) > textWidth * rowsOf[i][j] else { continue }
+                    rowsOf[i][j] += 1
+                    spare -= 1
+                    grew = true
+                    wrapped[i][j] = Frame.wrap(text, textWidth, maxLines: rowsOf[i][j])
+                }
+            }
+        }
+        var rows: [(PodSummary, detail: (String, Style)?)] = []
+        for (i, pod) in pods.enumerated() {
+            rows.append((pod, nil))
+            for (j, chunks) in wrapped[i].enumerated() {
+                for (k, chunk) in chunks.enumerated() { rows.append((pod, ((k == 0 ? "└ " : "  ") + chunk, lines[i][j].1))) }
             }
         }
         for (i, row) in rows.prefix(inner.height - 1).enumerated() {
             let y = inner.y + 1 + i
             let pod = row.0
-            if row.isDetail {
-                let text = "└ " + (pod.detail ?? "")
-                frame.put(Frame.fit(text, inner.width - 4), x: inner.x + 3, y: y, style: Renderer.healthStyle(pod.health))
+            if let (text, style) = row.detail {
+                // A locale without UTF-8 gets ASCII for the marks devtui adds.
+                let shown = input.ui.ascii ? text.replacingOccurrences("└", "`").replacingOccurrences("×", "x") : text
+                frame.put(Frame.fit(shown, inner.width - 4), x: inner.x + 3, y: y, style: style)
                 continue
             }
             var x = inner.x
             x += frame.put(" " + Frame.pad(pod.name, nameWidth) + "  ", x: x, y: y)
             x += frame.put(Frame.pad(pod.ready, 6), x: x, y: y, style: pod.readyContainers == pod.totalContainers ? .normal : .warn)
-            // Without a reason line of its own, the reason goes into the STATUS column.
-            let hasDetailRow = rows.contains { $0.isDetail && $0.0.name == pod.name }
-            let status = (!hasDetailRow && pod.health != .healthy) ? pod.detail.map { "\(pod.status) (\($0))" } ?? pod.status : pod.status
+            // Without a reason line of its own, the first reason goes into the STATUS column.
+            let index = pods.firstIndex { $0.name == pod.name } ?? 0
+            let status = granted[index] == 0 ? lines[index].first.map { "\(pod.status) (\($0.0))" } ?? pod.status : pod.status
             x += frame.put(Frame.pad(status, statusWidth), x: x, y: y, style: Renderer.healthStyle(pod.health))
             let age = pod.createdAt.map { DurationFormat.age(seconds: input.now - $0) } ?? "?"
             frame.put(" " + Frame.pad(String(pod.restarts), 9) + age, x: x, y: y, style: pod.restarts > 0 ? .warn : .normal,
@@ -59,6 +88,42 @@ enum PodsView {
             let more = " +\(pods.count - max(0, inner.height - 1)) more "
             frame.put(more, x: rect.x + rect.width - TextWidth.of(more) - 2, y: rect.maxY - 1, style: .dim)
         }
+    }
+
+    /// The lines under a pod, most telling first: why it is not healthy, how each container that
+    /// restarted last ended (even when Running and Ready again: an OOMKilled MySQL is news), and,
+    /// while it is not Ready, the latest Warning event about it.
+    static func detailLines(_ pod: PodSummary, _ snap: EnvironmentSnapshot, now: Int) -> [(String, Style)] {
+        var lines: [(String, Style)] = []
+        let unhealthy = pod.health != .healthy
+        let troubled = pod.health != .terminating && (unhealthy || pod.readyContainers < pod.totalContainers)
+        let named = pod.containers.count > 1 || pod.terminations.contains { $0.initContainer }
+        let termStyle: Style = pod.health == .failing ? .bad : .warn
+        var terminations = pod.terminations
+        let event = troubled ? snap.warning(for: pod) : nil
+        // A waiting container's detail (`7×, last: Error exit 1`) is its termination line without the age.
+        if unhealthy, let detail = pod.detail {
+            if let i = terminations.firstIndex(where: { detail == $0.summary || detail.hasSuffix($0.outcome) }) {
+                lines.append((terminations.remove(at: i).line(now: now, named: named), termStyle))
+            } else if let event, !event.message.isEmpty,
+                      detail == "not ready yet" || event.message.contains(detail) || detail.contains(event.message) {
+                // The event says the same (the scheduler's message) or more (a failing probe), with a count and an age.
+            } else {
+                lines.append((detail, Renderer.healthStyle(pod.health)))
+            }
+        }
+        if let event {
+            lines.append((event.line(now: now), unhealthy ? Renderer.healthStyle(pod.health) : .warn))
+        }
+        // A claim that is not Bound holds its pod back: say why under the pod that waits for it.
+        if troubled, pod.component == "mysql" || pod.name.hasPrefix("mysql-"), let volume = snap.volume.value,
+           volume.phase != nil, volume.phase != "Bound", let claimEvent = snap.warning(forClaim: volume.claim) {
+            lines.append(("pvc \(volume.claim) \(claimEvent.line(now: now))", .warn))
+        }
+        for termination in terminations {
+            lines.append((termination.line(now: now, named: named), termStyle))
+        }
+        return lines
     }
 
     /// The daily states that replace the table, worded as what to do next.
@@ -93,5 +158,12 @@ enum PodsView {
             return "is the VM up? press u, or check `vagrant status`"
         }
         return nil
+    }
+}
+
+extension String {
+    /// Without Foundation: every `target` character replaced.
+    func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
     }
 }

@@ -10,7 +10,8 @@ outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
     <key>.delay    seconds between stdout lines, ended by \n or \r (streams that take time, like vagrant up)
 
 Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
-kubectl-get-pvc, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
+kubectl-get-pvc, kubectl-get-events, kubectl-watch-events, kubectl-get-nodes,
+kubectl-watch-nodes, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
 kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell;
 for doctor: vboxmanage-version, vagrant-version, kubectl-version-client, kubectl-version.
 A missing <key> file means: print nothing, exit 0 -- unless $STANDIN_DIR/strict exists, then
@@ -46,6 +47,8 @@ def key_for(tool, args):
         rest.append(a)
     if rest[:2] == ["get", "pods"]:
         return "kubectl-watch-pods" if "--watch" in rest else "kubectl-get-pods"
+    if rest[:2] in (["get", "events"], ["get", "nodes"]):
+        return "kubectl-%s-%s" % ("watch" if "--watch" in rest else "get", rest[1])
     if rest[:2] == ["get", "pvc"]:
         return "kubectl-get-pvc"
     if rest[:1] == ["exec"]:

@@ -1,0 +1,48 @@
+import Testing
+@testable import ClusterProbe
+@testable import DevTUI
+
+/// `devtui status`: what goes after `but`, and the lines under a pod and the claim.
+@Suite struct StatusReportTests {
+    static let now = TestData.nowMs / 1000
+
+    @Test func anOOMKillWithinTheHourIsAButLaterItIsHistory() {
+        var snap = TestData.healthy()
+        snap.pods.value = TestData.pods("mysql-oomkilled")
+        #expect(StatusReport.problems(snap, now: Self.now) == ["pod mysql-0: restarted (2×, last: OOMKilled exit 137, 4m ago)"])
+        #expect(StatusReport.problems(snap, now: Self.now + 3600).isEmpty)
+        let text = StatusReport.text(snap, problems: StatusReport.problems(snap, now: Self.now), now: Self.now)
+        #expect(text.contains("\n    └ 2×, last: OOMKilled exit 137, 4m ago\n"))
+        #expect(text.hasSuffix("OK: the app answers 200; but pod mysql-0: restarted (2×, last: OOMKilled exit 137, 4m ago)"))
+    }
+
+    @Test func aClaimThatIsNotBoundSaysWhyUnderMySQLAndAfterBut() {
+        var snap = TestData.healthy()
+        var pods = TestData.pods("failed-scheduling")
+        pods[1].status = "Pending"
+        pods[1].detail = nil
+        pods[1].health = .progressing
+        snap.pods.value = pods
+        snap.volume.value?.phase = "Pending"
+        snap.volume.value?.usedBytes = nil
+        let event = WarningEvent(kind: "PersistentVolumeClaim", name: "mysql-data", reason: "ProvisioningFailed",
+                                 message: "failed to provision volume with StorageClass \"local-path\": no space left", count: 2,
+                                 lastSeenAt: Self.now - 30)
+        snap.events.succeed([event], at: Self.now)
+        let problems = StatusReport.problems(snap, now: Self.now)
+        #expect(problems.contains("pvc mysql-data: Pending (ProvisioningFailed ×2, 30s ago: failed to provision volume with StorageClass \"local-path\": no space left)"))
+        let lines = PodsView.detailLines(pods[1], snap, now: Self.now).map(\.0)
+        #expect(lines == ["pvc mysql-data ProvisioningFailed ×2, 30s ago: failed to provision volume with StorageClass \"local-path\": no space left"])
+        let text = StatusReport.text(snap, problems: problems, now: Self.now)
+        #expect(text.contains("    └ pvc mysql-data Pending: ProvisioningFailed ×2, 30s ago:"))
+    }
+
+    @Test func nodeProblemsComeFirstAndOnlyForNodesThatMatter() {
+        var snap = TestData.healthy()
+        snap.node.succeed([NodeHealth(name: "devenv", ready: true, pressure: ["DiskPressure"]),
+                           NodeHealth(name: "elsewhere", ready: false)], at: Self.now)
+        #expect(StatusReport.problems(snap, now: Self.now) == ["node devenv: DiskPressure"])
+        let text = StatusReport.text(snap, problems: [], now: Self.now)
+        #expect(text.contains("\nNode    devenv DiskPressure\n"))
+    }
+}
