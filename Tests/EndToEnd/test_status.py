@@ -189,3 +189,19 @@ def test_hostile_events_in_status_are_bounded_lines(tmp_path, app_server):
     line = next(l for l in text.stdout.splitlines() if "└ FailedMount" in l)
     assert len(line) < 400 and "\x1b" not in text.stdout
     assert took < 15
+
+
+def test_a_world_readable_kubeconfig_is_reported_but_not_fatal(tmp_path, app_server):
+    world = World(tmp_path, "healthy")
+    kubeconfig = world.project / ".devenv" / "kubeconfig"
+    kubeconfig.parent.mkdir()
+    kubeconfig.write_text("apiVersion: v1\n")
+    kubeconfig.chmod(0o644)
+    proc, _ = status(world, app_server)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == (
+        "OK: the app answers 200; but kubeconfig: .devenv/kubeconfig (cluster-admin credentials) is readable by "
+        "any user of this machine, mode 644: chmod 600 .devenv/kubeconfig")
+    kubeconfig.chmod(0o600)
+    proc, _ = status(world, app_server, "--json")
+    assert json.loads(proc.stdout)["problems"] == []

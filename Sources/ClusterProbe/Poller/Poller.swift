@@ -53,7 +53,8 @@ public final class Poller: Sendable {
     func contextLoop() async {
         while !Task.isCancelled {
             let context = await probes.kubeContext()
-            model.update { $0.kubeContext = context }
+            let warning = probes.kubeconfigWarning()  // the file appears, or is rewritten, on provisioning
+            model.update { $0.kubeContext = context; $0.kubeconfigWarning = warning }
             await wakeups.sleep(.seconds(60), or: .context)
         }
     }

@@ -106,6 +106,14 @@ public struct Probes: Sendable {
     }
 
     /// Everything at once, each source bounded by its own timeout: what `devtui status` prints.
+    /// A warning when the repo's generated kubeconfig (cluster-admin credentials) is readable by
+    /// others on the host; nil for a kubeconfig the user chose.
+    public func kubeconfigWarning() -> String? {
+        guard let dir = config.projectDir, let path = config.target.kubeconfig,
+              path == dir + "/" + ProbeConfig.generatedKubeconfig else { return nil }
+        return KubeconfigPermissions.warning(path: path)
+    }
+
     public func snapshot(now: @Sendable () -> Int = { Timestamp.now() }) async -> EnvironmentSnapshot {
         var snap = EnvironmentSnapshot(project: config.projectName, namespace: config.target.namespace,
                                        usesVagrant: config.projectDir != nil, takenAt: now())
@@ -120,6 +128,7 @@ public struct Probes: Sendable {
         let podResult = await podsResult
         snap.pods.apply(podResult.mapError { $0 }, at: now(), describe: KubectlDiagnosis.describe)
         snap.kubeContext = await context
+        snap.kubeconfigWarning = kubeconfigWarning()
         let health = await appResult
         if health.error != nil { snap.app.value = health; snap.app.fail(health.error!, at: now()) }
         else { snap.app.succeed(health, at: now()) }

@@ -19,6 +19,8 @@ public struct EnvironmentSnapshot: Sendable, Equatable, Codable {
     public var usesVagrant: Bool
     /// Last edit-to-live measurement, if any.
     public var codeChange: CodeChangeInfo?
+    /// The generated kubeconfig is readable by others (one line with the fix), if it is.
+    public var kubeconfigWarning: String?
     /// Time the snapshot was taken (seconds since 1970).
     public var takenAt: Int
 

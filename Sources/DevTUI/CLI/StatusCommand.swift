@@ -55,6 +55,7 @@ enum StatusReport {
             else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
         }
         if let error = snap.pods.error { list.append("pods: \(error)") }
+        if let warning = snap.kubeconfigWarning { list.append("kubeconfig: \(warning)") }
         for node in snap.nodesOfConcern where !node.problems.isEmpty {
             list.append("node \(node.name): \(node.problems.joined(separator: ", "))"
                         + (node.readyMessage.map { " (\($0))" } ?? ""))

@@ -33,7 +33,11 @@ enum FooterView {
             let latest = action.latestLine.map { ": \($0)" } ?? ""
             return ("\(action.kind.verb) \(LogsView.elapsed(input.nowMs - action.startedAtMs))\(latest)", .accent)
         }
-        guard let status = input.ui.status else { return ("", .normal) }
+        guard let status = input.ui.status else {
+            // Nothing else to say: a standing warning keeps the spot.
+            if let warning = input.snapshot.kubeconfigWarning { return ("! \(warning)", .warn) }
+            return ("", .normal)
+        }
         switch status.kind {
         case .success: return ("\(g.check) \(status.text)", .ok)
         case .failure: return ("\(g.cross) \(status.text)", .bad)

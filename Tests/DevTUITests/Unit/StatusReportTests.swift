@@ -6,6 +6,18 @@ import Testing
 @Suite struct StatusReportTests {
     static let now = TestData.nowMs / 1000
 
+    /// A world-readable .devenv/kubeconfig is said after `but` and in the footer; never fatal.
+    @Test func aReadableKubeconfigIsAWarningNotAFailure() {
+        var snap = TestData.healthy()
+        let warning = ".devenv/kubeconfig (cluster-admin credentials) is readable by any user of this machine, mode 644: chmod 600 .devenv/kubeconfig"
+        snap.kubeconfigWarning = warning
+        let problems = StatusReport.problems(snap, now: Self.now)
+        #expect(problems == ["kubeconfig: " + warning])
+        #expect(StatusReport.text(snap, problems: problems, now: Self.now).hasSuffix("OK: the app answers 200; but kubeconfig: " + warning))
+        let footer = FooterView.statusText(TestData.input(snap, width: 100, height: 30))
+        #expect(footer.0 == "! " + warning && footer.1 == .warn)
+    }
+
     @Test func anOOMKillWithinTheHourIsAButLaterItIsHistory() {
         var snap = TestData.healthy()
         snap.pods.value = TestData.pods("mysql-oomkilled")
