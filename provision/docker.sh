@@ -23,9 +23,11 @@ if [ "$installed" = "$DOCKER_VERSION" ]; then
   fi
 else
   log "installing docker-ce $DOCKER_VERSION"
+  # No TTY here: a locally changed config file must not stop dpkg with a question.
+  keep_config=(-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   apt_get update -qq
   # apt-transport-https: xenial's apt needs it for https sources; gnupg: apt-key.
-  apt_get install -y -qq --no-install-recommends apt-transport-https ca-certificates curl gnupg
+  apt_get install -y -qq --no-install-recommends "${keep_config[@]}" apt-transport-https ca-certificates curl gnupg
   key="$DEVENV_STATE_DIR/docker.gpg"
   mkdir -p "$DEVENV_STATE_DIR"
   curl -fsSL --retry 3 https://download.docker.com/linux/ubuntu/gpg -o "$key" \
@@ -35,8 +37,10 @@ else
   echo "deb [arch=amd64] https://download.docker.com/linux/ubuntu xenial stable" \
     >"$DEVENV_ROOT/etc/apt/sources.list.d/docker.list"
   apt_get update -qq
-  apt_get install -y -qq --no-install-recommends --allow-downgrades \
-    "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io
+  # apparmor: Docker 20.10 will not start containers on an AppArmor kernel without apparmor_parser
+  # (moby/moby#44902, fixed only in 23.0), and --no-install-recommends would skip it.
+  apt_get install -y -qq --no-install-recommends --allow-downgrades "${keep_config[@]}" \
+    "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io apparmor
   usermod -aG docker vagrant
 fi
 

@@ -19,6 +19,7 @@ load_settings() {
   local file=${DEVENV_SETTINGS:-$DEVENV_SHARED_DIR/settings.env} line key value
   [ -r "$file" ] || fail "no settings file at $file: is the repo mounted at $DEVENV_SHARED_DIR? (vagrant reload)"
   while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%$'\r'} # a Windows checkout may have CRLF line ends
     case "$line" in '' | '#'*) continue ;; esac
     key=${line%%=*}
     value=${line#*=}
@@ -51,6 +52,8 @@ apt_locked() {
     if out=$("$@" 2>&1); then return 0; fi
     case "$out" in
       *"Could not get lock"* | *"Unable to lock"* | *"Unable to acquire the dpkg frontend lock"*) ;;
+      # apt-mark hold runs dpkg --set-selections, which says it its own way (xenial's dpkg 1.18).
+      *"database is locked"* | *"database lock was locked"* | *"Executing dpkg failed"*) ;;
       *) printf '%s\n' "$out" >&2; fail "$1 $2 failed (output above): run \`vagrant provision\` to retry" ;;
     esac
     if [ "$waited" -ge "$APT_LOCK_WAIT" ]; then

@@ -10,7 +10,7 @@ set -euo pipefail
 DEVENV_STEP=on-boot
 load_settings
 ns=$NAMESPACE
-API_TRIES=60 # x 2 s
+API_TRIES=150 # x 2 s: k3s on Docker can take minutes after vagrant halt/up on a slow laptop
 
 [ -f "$DEVENV_SHARED_DIR/app/application.py" ] \
   || fail "$DEVENV_SHARED_DIR/app/application.py is missing (shared folder not mounted?): run \`vagrant reload\`"

@@ -96,7 +96,9 @@ def apt_get(state, args):
 def apt_mark(state, args):
     if args[:1] == ["hold"] and state["faults"].get("apt_lock_calls", 0) > 0:
         state["faults"]["apt_lock_calls"] -= 1
-        return err("E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)", 100)
+        # apt-mark hold runs `dpkg --set-selections`: xenial's dpkg 1.18 words the lock its own way.
+        return err("dpkg: error: dpkg status database is locked by another process\n"
+                   "E: Executing dpkg failed. Are you root?", 100)
     if args[:1] == ["showhold"]:
         out("".join(p + "\n" for p in sorted(state["held"])))
         return 0

@@ -398,7 +398,7 @@ def test_failure_api_never_answers_on_boot(provisioned):
     provisioned.fault(api_never=True)
     result, entries = provisioned.provision(only_always=True)
     assert_one_error_line(result, "on-boot", "systemctl status k3s")
-    assert len(find_calls(entries, r"^kubectl get --raw /readyz")) == 60
+    assert len(find_calls(entries, r"^kubectl get --raw /readyz")) == 150
 
 
 def test_failure_deployment_missing_on_a_provisioned_vm(provisioned):
@@ -431,3 +431,24 @@ def test_every_setting_follows_settings_env(tmp_path):
     kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
     assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:16443"
     assert "ready: http://127.0.0.1:18080/" in result.stdout
+
+
+def test_settings_with_windows_line_ends_are_read_as_the_same_values(tmp_path):
+    """A Windows checkout with core.autocrlf gives CRLF: no value may carry the \\r."""
+    vm = VM(tmp_path)
+    path = vm.shared / "settings.env"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    (k3s_event,) = [e for e in entries if e.get("event") == "k3s install script"]
+    assert k3s_event["config"]["node-ip"] == vm.settings["VM_IP"]
+    assert "ready: http://127.0.0.1:%s/" % vm.settings["APP_HOST_PORT"] in result.stdout
+
+
+def test_docker_install_keeps_config_files_and_brings_apparmor(vm):
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stderr
+    installs = find_calls(entries, r"^apt-get install ")
+    assert installs and all("-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold" in c
+                            for c in installs)
+    assert any(c.endswith(" containerd.io apparmor") for c in installs)
