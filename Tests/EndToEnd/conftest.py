@@ -53,6 +53,23 @@ def refused_url():
     sock.close()
 
 
+# Every World made during a test; after it, none may have had a call its scenario does not expect.
+WORLDS = []
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_calls():
+    WORLDS.clear()
+    yield
+    unexpected = []
+    for world in WORLDS:
+        path = world.scenario / "UNEXPECTED"
+        if path.exists():
+            unexpected += [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
+    WORLDS.clear()
+    assert not unexpected, "the stand-ins got calls no scenario expects: %s" % unexpected
+
+
 class World:
     """A project folder, a scenario for the stand-ins, their argv log."""
 
@@ -62,6 +79,7 @@ class World:
         (self.project / "Vagrantfile").write_text("# stand-in project\n")
         (self.project / "app" / "application.py").write_text("print('hi')\n")
         self.scenario = tmp_path / "scenario"
+        WORLDS.append(self)
         shutil.copytree(os.path.join(SCENARIOS, scenario), str(self.scenario))
         self.log = tmp_path / "argv.log"
         self.bin = tmp_path / "bin"

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import ClusterProbe
 
 /// Paths into the repo's shared test fixtures (Tests/Fixtures), found from this file's location.
@@ -54,7 +55,18 @@ struct StandinWorld {
         }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: dir) }
+    /// Calls the scenario does not expect (the stand-ins record them and exit 1).
+    func unexpected() -> [String] {
+        guard let data = FileManager.default.contents(atPath: dir + "/UNEXPECTED") else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Called from each test's defer: an unexpected call fails the test that made it.
+    func remove(sourceLocation: SourceLocation = #_sourceLocation) {
+        let calls = unexpected()
+        if !calls.isEmpty { Issue.record("the stand-ins got calls no scenario expects: \(calls)", sourceLocation: sourceLocation) }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }
 
 /// A loopback port that refuses connections for as long as this object lives: bound, never

@@ -14,8 +14,10 @@ kubectl-get-pvc, kubectl-get-events, kubectl-watch-events, kubectl-get-nodes,
 kubectl-watch-nodes, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
 kubectl-context, kubectl-rollout-restart, kubectl-rollout-status, kubectl-exec-shell;
 for doctor: vboxmanage-version, vagrant-version, kubectl-version-client, kubectl-version.
-A missing <key> file means: print nothing, exit 0 -- unless $STANDIN_DIR/strict exists, then
-exit 1 with `standin: no fixture for <key>`. It never proves that a real cluster works.
+A call no scenario expects (no <key> file of any suffix; an empty <key> means "prints nothing") fails
+loudly: exit 1 with `standin: no fixture for <key>` on stderr, and the argv is appended to
+$STANDIN_DIR/UNEXPECTED, which the tests check after each test. It never proves that a real
+cluster works.
 """
 import json
 import os
@@ -86,7 +88,9 @@ def main():
 
     if exists(".hang"):
         time.sleep(3600)
-    if not exists() and os.path.exists(os.path.join(folder, "strict")):
+    if not any(exists(suffix) for suffix in ("", ".exit", ".stderr", ".hang", ".follow")):
+        with open(os.path.join(folder, "UNEXPECTED"), "a") as f:
+            f.write(json.dumps([tool] + args) + "\n")
         sys.stderr.write("standin: no fixture for %s\n" % key)
         sys.exit(1)
     if exists():
