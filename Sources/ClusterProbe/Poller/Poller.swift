@@ -77,6 +77,7 @@ public final class Poller: Sendable {
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
                 wakeups.wake(.events)
                 wakeups.wake(.nodes)
+                wakeups.wake(.logs)
             }
             let watchStarted = Clock.monotonicMs()
             let end = await watchPods()
@@ -109,8 +110,12 @@ public final class Poller: Sendable {
                 let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }
                 model.update { $0.pods.succeed(pods, at: Timestamp.now()) }
             }
-            // A pod changed: the event loop decides whether events are needed now.
-            if !objects.isEmpty { wakeups.wake(.events) }
+            // A pod changed: the event loop decides whether events are needed now, and the log
+            // follower whether a newer pod took over.
+            if !objects.isEmpty {
+                wakeups.wake(.events)
+                wakeups.wake(.logs)
+            }
         }
     }
 
@@ -246,12 +251,12 @@ public final class Poller: Sendable {
                     await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),
                                              mergeStderr: false) { batcher.add($0) }
                 }
-                // Hands over lines that wait in the batcher (a quiet stream), and reattaches when the
-                // user picks another log or a newer pod takes over.
+                // Reattaches when the user picks another log or a newer pod takes over. It sleeps
+                // until the pod watch or a log switch wakes `.logs` (no timer while all is quiet;
+                // the minute is only a safety net).
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(500))
-                        batcher.flush()
+                        await self.wakeups.sleep(.seconds(60), or: .logs)
                         if self.model.followed != component { return nil }
                         if let current = self.model.snapshot().pod(for: component), current.name != pod.name,
                            current.readyContainers > 0 {

@@ -72,7 +72,9 @@ final class Dashboard {
                 for effect in KeyHandler.handle(key, &ui, context) {
                     switch effect {
                     case .quit: return 0
-                    case .followLogs(let component): model.setFollowed(component)
+                    case .followLogs(let component):
+                        model.setFollowed(component)
+                        poller.refresh(.logs)
                     case .provision: actions.start(.provision)
                     case .restartApp: actions.start(.restart)
                     case .teardown: actions.start(.teardown)

@@ -1,22 +1,5 @@
 import Synchronization
 
-/// A value behind a lock, for state shared by a stream callback.
-public final class Locked<Value>: @unchecked Sendable {
-    private let mutex: Mutex<Void> = Mutex(())
-    private var value: Value
-    public init(_ value: Value) { self.value = value }
-    public func with<R>(_ body: (inout Value) -> R) -> R {
-        mutex.withLock { _ in body(&value) }
-    }
-}
-
-/// Tasks to cancel together.
-final class TaskBag: Sendable {
-    private let tasks = Mutex<[Task<Void, Never>]>([])
-    func add(_ task: Task<Void, Never>) { tasks.withLock { $0.append(task) } }
-    func cancelAll() { tasks.withLock { $0.forEach { $0.cancel() }; $0.removeAll() } }
-}
-
 /// Lets an action cut a loop's sleep short ("refresh now"). Sleeping loops cost no wake-ups:
 /// a sleep is one timer, raced against a continuation that `wake` resumes.
 public final class Wakeups: Sendable {
@@ -63,32 +46,5 @@ public final class Wakeups: Sendable {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: source) }
             waiter?.resume()
         }
-    }
-}
-
-/// Collects streamed lines and hands them over in batches: a flood of log lines becomes a few
-/// model updates per second instead of one lock and one redraw per line.
-final class LogBatcher: Sendable {
-    private let pending = Mutex<(lines: [String], last: Int)>(([], 0))
-    private let deliver: @Sendable ([String]) -> Void
-
-    init(deliver: @escaping @Sendable ([String]) -> Void) { self.deliver = deliver }
-
-    func add(_ lines: [String]) {
-        let batch: [String]? = pending.withLock { p in
-            p.lines.append(contentsOf: lines)
-            let now = Clock.monotonicMs()
-            // A quiet stream's line goes out at once; a flood goes out in chunks, at most every 50 ms.
-            guard p.lines.count >= 4096 || now - p.last >= 50 else { return nil }
-            p.last = now
-            defer { p.lines.removeAll(keepingCapacity: true) }
-            return p.lines
-        }
-        if let batch { deliver(batch) }
-    }
-
-    func flush() {
-        let batch = pending.withLock { p -> [String] in defer { p.lines.removeAll() }; return p.lines }
-        if !batch.isEmpty { deliver(batch) }
     }
 }

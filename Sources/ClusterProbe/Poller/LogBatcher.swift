@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Collects streamed lines and hands them over in batches: a flood of log lines becomes a few
+/// model updates per second instead of one lock and one redraw per line.
+final class LogBatcher: Sendable {
+    private struct Pending {
+        var lines: [String] = []
+        var last = 0
+        /// A one-shot flush is on its way for lines held back (no timer runs while all is delivered).
+        var flushScheduled = false
+    }
+    private let pending = Mutex(Pending())
+    private let deliver: @Sendable ([String]) -> Void
+    static let interval: Duration = .milliseconds(50)
+
+    init(deliver: @escaping @Sendable ([String]) -> Void) { self.deliver = deliver }
+
+    func add(_ lines: [String]) {
+        let (batch, schedule): ([String]?, Bool) = pending.withLock { p in
+            p.lines.append(contentsOf: lines)
+            let now = Clock.monotonicMs()
+            // A quiet stream's line goes out at once; a flood goes out in chunks, at most every 50 ms.
+            guard p.lines.count >= 4096 || now - p.last >= 50 else {
+                defer { p.flushScheduled = true }
+                return (nil, !p.flushScheduled)
+            }
+            p.last = now
+            defer { p.lines.removeAll(keepingCapacity: true) }
+            return (p.lines, false)
+        }
+        if let batch { deliver(batch) }
+        if schedule {
+            // Lines held back are delivered by the next add or, if the stream goes quiet, here.
+            Task { [weak self] in
+                try? await Task.sleep(for: Self.interval)
+                self?.pending.withLock { $0.flushScheduled = false }
+                self?.flush()
+            }
+        }
+    }
+
+    func flush() {
+        let batch = pending.withLock { p -> [String] in defer { p.lines.removeAll() }; return p.lines }
+        if !batch.isEmpty { deliver(batch) }
+    }
+}
