@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The generated kubeconfig holds cluster-admin credentials. In the VM it is written with mode
 /// 600, but through a VirtualBox shared folder the host sees whatever mode the host gives it, so
 /// devtui checks on the host side and says so in one line; it is a warning, never fatal.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where the environment lives and how often each source is asked.
 public struct ProbeConfig: Sendable, Equatable {
     /// The folder holding the Vagrantfile; nil when devtui runs against a cluster with no VM.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The project's `settings.env`: the one home of the VM's name, IP, ports, size and pinned versions,
 /// read by the Vagrantfile, provision/, devtui and the tests. `KEY=value` lines, `#` comments.
 public struct ProjectSettings: Sendable, Equatable, Codable {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where doctor reads the host. Tests point these at fixtures: `DEVTUI_PROC_ROOT`,
 /// `DEVTUI_VBOX_NETWORKS_CONF`, `VAGRANT_HOME` (Vagrant's own variable).
 public struct DoctorPaths: Sendable, Equatable {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Whether a loopback port can be bound, and who holds it when it cannot.
 public enum PortProbe {
     public enum State: Sendable, Equatable {

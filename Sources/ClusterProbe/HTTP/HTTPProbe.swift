@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A small HTTP/1.1 GET over a plain socket: the app endpoint is plain http on loopback,
 /// and this keeps Foundation's networking (and its memory) out of devtui.

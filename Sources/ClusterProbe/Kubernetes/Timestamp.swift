@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// RFC 3339 timestamps as Kubernetes writes them (`2026-11-25T10:03:12Z`), without Foundation.
 public enum Timestamp {
     public static func parse(_ text: String) -> Int? {

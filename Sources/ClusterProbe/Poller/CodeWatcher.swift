@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A file's modification time in milliseconds since 1970.
 func mtimeMs(_ info: stat) -> Int {
     #if canImport(Darwin)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Finds a tool on PATH ourselves, so that a missing `kubectl` or `vagrant` is a named,
 /// one-line error before anything is spawned.
 public enum ExecutableLocator {

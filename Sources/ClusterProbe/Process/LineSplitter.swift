@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Cuts a byte stream into sanitized lines. Lines longer than `maxLine` are cut so that a stream
 /// without newlines cannot grow memory without bound. Hot path of a log flood: memchr for the
 /// newlines, and no copy for a line that arrives whole in one chunk.

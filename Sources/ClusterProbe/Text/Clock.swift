@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 public enum Clock {
     /// Wall-clock milliseconds since 1970 (file mtimes are wall-clock too).
     public static func wallMs() -> Int {

@@ -1,10 +1,5 @@
 import ClusterProbe
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The full-screen loop: keys -> effects, model -> render -> paint. It sleeps until something
 /// happens: a key, a model change or an action's output (the doorbell), a signal, or the next

@@ -1,10 +1,5 @@
 import ArgumentParser
 import ClusterProbe
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Flags shared by the dashboard and `status`.
 struct CommonOptions: ParsableArguments {

@@ -1,9 +1,5 @@
+import ClusterProbe
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Wakes the dashboard's loop from other threads (a model change, an action's output, a signal):
 /// a self-pipe the loop polls beside the terminal, so an idle dashboard sleeps instead of ticking.

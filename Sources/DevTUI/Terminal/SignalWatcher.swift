@@ -1,10 +1,6 @@
+import ClusterProbe
 import Dispatch
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the loop checks, so every exit path goes
 /// through the same terminal restore instead of dying in curses mode.

@@ -1,9 +1,5 @@
+import ClusterProbe
 import CNCurses
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The only place that calls ncurses. Everything it paints comes from a `Frame`.
 final class Terminal {
