@@ -12,7 +12,6 @@
 static inline WINDOW *devtui_stdscr(void) { return stdscr; }
 static inline int devtui_lines(void) { return LINES; }
 static inline int devtui_cols(void) { return COLS; }
-static inline int devtui_colors(void) { return COLORS; }
 static inline int devtui_a_bold(void) { return (int)A_BOLD; }
 static inline int devtui_a_reverse(void) { return (int)A_REVERSE; }
 static inline int devtui_a_dim(void) { return (int)A_DIM; }

@@ -3,8 +3,6 @@ public struct LogBuffer: Sendable, Equatable {
     public private(set) var capacity: Int
     private var storage: [String] = []
     private var head = 0
-    /// Lines ever appended, so a view can tell that new lines arrived even when full.
-    public private(set) var totalAppended = 0
 
     public init(capacity: Int = 5000) {
         self.capacity = max(1, capacity)
@@ -15,18 +13,12 @@ public struct LogBuffer: Sendable, Equatable {
     public var isEmpty: Bool { storage.isEmpty }
 
     public mutating func append(_ line: String) {
-        totalAppended += 1
         if storage.count < capacity {
             storage.append(line)
         } else {
             storage[head] = line
             head = (head + 1) % capacity
         }
-    }
-
-    public mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
-        head = 0
     }
 
     /// Line `i`, oldest first.

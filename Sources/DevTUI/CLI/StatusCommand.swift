@@ -90,7 +90,7 @@ enum StatusReport {
         }
         if let pods = snap.pods.value {
             lines.append(row("Pods", pods.isEmpty ? "none in \(snap.namespace)" : "\(pods.count)"))
-            let width = pods.map(\.name.count).max() ?? 0
+            let width = pods.map { TextWidth.of($0.name) }.max() ?? 0
             for pod in pods {
                 let age = pod.createdAt.map { DurationFormat.age(seconds: now - $0) } ?? "?"
                 lines.append("  " + [pod.name.padding(width), pod.ready, "restarts \(pod.restarts)", age.padding(4),
@@ -160,6 +160,7 @@ enum StatusReport {
 extension String {
     /// Left-aligned in `width` columns (never cut).
     func padding(_ width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
+        // Terminal columns, not characters: a wide character takes two (the renderer's measure).
+        self + String(repeating: " ", count: max(0, width - TextWidth.of(self)))
     }
 }

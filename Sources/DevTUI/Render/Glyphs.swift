@@ -7,10 +7,9 @@ struct Glyphs: Sendable, Equatable {
     var ellipsisSep: String
     var check: String
     var cross: String
-    var times: String
 
     static let unicode = Glyphs(h: "─", v: "│", tl: "┌", tr: "┐", bl: "└", br: "┘", teeLeft: "├", teeRight: "┤",
-                                dot: "●", barFull: "█", barEmpty: "░", ellipsisSep: " · ", check: "✓", cross: "✗", times: "×")
+                                dot: "●", barFull: "█", barEmpty: "░", ellipsisSep: " · ", check: "✓", cross: "✗")
     static let ascii = Glyphs(h: "-", v: "|", tl: "+", tr: "+", bl: "+", br: "+", teeLeft: "+", teeRight: "+",
-                              dot: "*", barFull: "#", barEmpty: ".", ellipsisSep: " - ", check: "ok", cross: "x", times: "x")
+                              dot: "*", barFull: "#", barEmpty: ".", ellipsisSep: " - ", check: "ok", cross: "x")
 }

@@ -1,7 +1,6 @@
 struct Rect: Equatable, Sendable {
     var x, y, width, height: Int
     var maxY: Int { y + height }
-    var innerWidth: Int { max(0, width - 2) }
     var innerHeight: Int { max(0, height - 2) }
 }
 

@@ -6,6 +6,13 @@ import Testing
 @Suite struct StatusReportTests {
     static let now = TestData.nowMs / 1000
 
+    /// Columns are terminal columns: a wide character takes two.
+    @Test func paddingCountsTerminalColumns() {
+        #expect("漢字".padding(6) == "漢字  ")
+        #expect("ab".padding(6) == "ab    ")
+        #expect("toolong".padding(3) == "toolong")
+    }
+
     /// A world-readable .devenv/kubeconfig is said after `but` and in the footer; never fatal.
     @Test func aReadableKubeconfigIsAWarningNotAFailure() {
         var snap = TestData.healthy()
