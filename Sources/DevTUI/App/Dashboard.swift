@@ -58,41 +58,16 @@ final class Dashboard {
             if let signal = signals.take() {
                 return 128 + signal
             }
+            var events: [UIEvent] = []
             while let key = terminal.readKey() {
-                dirty = true
                 if key == .resize { shown = nil }
-                let state = model.read()
-                let context = KeyHandler.Context(snapshot: state.snapshot, logCount: state.logs[ui.logSource]?.count ?? 0,
-                                                 pageSize: logRows(), nowMs: Clock.wallMs())
-                for effect in KeyHandler.handle(key, &ui, context) {
-                    switch effect {
-                    case .quit: return 0
-                    case .followLogs(let component):
-                        model.setFollowed(component)
-                        poller.refresh(.logs)
-                    case .provision: actions.start(.provision)
-                    case .restartApp: actions.start(.restart)
-                    case .teardown: actions.start(.teardown)
-                    case .shell(let pod): openShell(pod)
-                    }
-                }
+                events.append(.key(key))
             }
-            for event in actions.drain() {
+            events += actions.drain().map { .action($0) }
+            if let report = doctorResult.with({ r in defer { r = nil }; return r }) { events.append(.doctor(report)) }
+            for event in events {
                 dirty = true
-                switch event {
-                case .progress(let line): ui.action?.latestLine = line
-                case .phase(let progress): ui.action?.progress = progress
-                case .finished(let kind, let ok, let message, let failure):
-                    ui.action = nil
-                    ui.status = .init(kind: ok ? .success : .failure, text: message)
-                    if kind == .provision { ui.upFailure = failure }
-                    // Something failed: look at the host again.
-                    if !ok { runDoctor() }
-                }
-            }
-            if let report = doctorResult.with({ r in defer { r = nil }; return r }) {
-                ui.doctor = report
-                dirty = true
+                if let code = dispatch(event) { return code }
             }
             let nowMs = Clock.wallMs()
             let version = model.version
@@ -111,6 +86,28 @@ final class Dashboard {
             }
             terminal.waitForInput(or: doorbell, timeoutMs: wakeAtMs - Clock.wallMs())
         }
+    }
+
+    /// One event through the reducer, then its effects; an exit code when one says quit.
+    func dispatch(_ event: UIEvent) -> Int32? {
+        let state = model.read()
+        let context = KeyHandler.Context(snapshot: state.snapshot, logCount: state.logs[ui.logSource]?.count ?? 0,
+                                         pageSize: logRows(), nowMs: Clock.wallMs())
+        for effect in Reducer.reduce(event, &ui, context) {
+            switch effect {
+            case .quit: return 0
+            case .followLogs(let component):
+                model.setFollowed(component)
+                poller.refresh(.logs)
+            case .provision: actions.start(.provision)
+            case .restartApp: actions.start(.restart)
+            case .teardown: actions.start(.teardown)
+            case .runDoctor: runDoctor()
+            case .shell(let pod):
+                if let code = dispatch(.shellClosed(openShell(pod))) { return code }
+            }
+        }
+        return nil
     }
 
     /// `devtui doctor` in the background (a Vagrant project only): at start and after a failed action.
@@ -171,7 +168,7 @@ final class Dashboard {
     }
 
     /// Leaves curses, runs `kubectl exec -it` on the real terminal, comes back redrawn.
-    func openShell(_ pod: String) {
+    func openShell(_ pod: String) -> ShellOutcome {
         terminal.suspend()
         print("devtui: shell in \(pod) (container app). Type exit to return.")
         let command = probes.config.target.shell(pod: pod)
@@ -188,16 +185,10 @@ final class Dashboard {
         _ = signals.take()
         terminal.resume()
         shown = nil
-        ui.action = nil
         switch result.with({ $0 }) {
-        case .success(let code) where code == 0 || code == 130:
-            ui.status = .init(kind: .success, text: "shell closed")
-        case .success(let code):
-            ui.status = .init(kind: .failure, text: "shell exited \(code)")
-        case .failure(let error):
-            ui.status = .init(kind: .failure, text: KubectlDiagnosis.describe(error))
-        case nil:
-            break
+        case .success(let code): return .exited(code)
+        case .failure(let error): return .failed(KubectlDiagnosis.describe(error))
+        case nil: return .unknown
         }
     }
 

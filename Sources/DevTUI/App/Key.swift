@@ -12,5 +12,7 @@ enum Effect: Equatable, Sendable {
     case teardown
     case shell(pod: String)
     case followLogs(component: String)
+    /// Run `devtui doctor` in the background (its report comes back as an event).
+    case runDoctor
     case quit
 }
