@@ -67,7 +67,7 @@ public final class Poller: Sendable {
             case .failure(let error):
                 let delay = backoff.fail()
                 model.update {
-                    $0.pods.fail(KubectlDiagnosis.describe(error), at: Timestamp.now())
+                    $0.pods.fail(KubectlDiagnosis.problem(error), at: Timestamp.now())
                     $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
                 }
                 await wakeups.sleep(delay, or: .pods)
@@ -88,7 +88,8 @@ public final class Poller: Sendable {
                 continue
             }
             let delay = backoff.fail()
-            let reason = "pod watch ended: " + KubectlDiagnosis.describe(end)
+            var reason = KubectlDiagnosis.problem(end)
+            reason.text = "pod watch ended: " + reason.text
             model.update {
                 $0.pods.fail(reason, at: Timestamp.now())
                 $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
@@ -171,7 +172,7 @@ public final class Poller: Sendable {
             case .failure: delay = max(backoff.fail(), .seconds(5))
             }
             model.update {
-                $0.volume.apply(result, at: Timestamp.now(), describe: KubectlDiagnosis.describe)
+                $0.volume.apply(result, at: Timestamp.now())
                 $0.volume.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
             }
             wakeups.wake(.events) // the claim's phase may have changed

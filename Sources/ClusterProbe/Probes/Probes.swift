@@ -126,22 +126,22 @@ public struct Probes: Sendable {
 
         if let result = await vmResult { snap.vm.apply(result, at: now()) }
         let podResult = await podsResult
-        snap.pods.apply(podResult.mapError { $0 }, at: now(), describe: KubectlDiagnosis.describe)
+        snap.pods.apply(podResult.mapError { $0 }, at: now())
         snap.kubeContext = await context
         snap.kubeconfigWarning = kubeconfigWarning()
         let health = await appResult
         if health.error != nil { snap.app.value = health; snap.app.fail(health.error!, at: now()) }
         else { snap.app.succeed(health, at: now()) }
 
-        snap.node.apply(await nodeResult, at: now(), describe: KubectlDiagnosis.describe)
+        snap.node.apply(await nodeResult, at: now())
 
         switch await claimResult {
         case .success(let claim):
             let volume = await volume(mysqlPod: snap.mysqlPod.flatMap { $0.health == .healthy ? $0.name : nil }, claim: claim)
             if case .failure = volume { snap.volume.value = claim }
-            snap.volume.apply(volume, at: now(), describe: KubectlDiagnosis.describe)
+            snap.volume.apply(volume, at: now())
         case .failure(let error):
-            snap.volume.apply(Result<VolumeUsage, CommandError>.failure(error), at: now(), describe: KubectlDiagnosis.describe)
+            snap.volume.apply(Result<VolumeUsage, CommandError>.failure(error), at: now())
         }
         // Events only when something is unhealthy: a healthy snapshot costs no extra kubectl.
         if snap.needsEvents {
@@ -150,18 +150,8 @@ public struct Probes: Sendable {
                 table.load(list, now: now())
                 return table.digest(pods: snap.pods.value ?? [], claim: snap.volume.value?.claim)
             }
-            snap.events.apply(result, at: now(), describe: KubectlDiagnosis.describe)
+            snap.events.apply(result, at: now())
         }
         return snap
-    }
-}
-
-extension SourceState {
-    public mutating func apply(_ result: Result<Value, CommandError>, at now: Int,
-                               describe: (CommandError) -> String = { $0.description }) {
-        switch result {
-        case .success(let value): succeed(value, at: now)
-        case .failure(let error): fail(describe(error), at: now)
-        }
     }
 }

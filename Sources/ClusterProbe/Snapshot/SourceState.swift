@@ -4,6 +4,8 @@ public struct SourceState<Value: Sendable & Equatable & Codable>: Sendable, Equa
     public var value: Value?
     /// One line: why the last refresh failed (nil after a success).
     public var error: String?
+    /// What kind of failure that was, for views to branch on (nil after a success).
+    public var errorKind: ProblemKind?
     /// When `value` was last refreshed successfully (seconds since 1970).
     public var freshAt: Int?
     /// When the source was last asked, successfully or not.
@@ -22,12 +24,28 @@ public struct SourceState<Value: Sendable & Equatable & Codable>: Sendable, Equa
     public mutating func succeed(_ value: Value, at now: Int) {
         self.value = value
         error = nil
+        errorKind = nil
         freshAt = now
         checkedAt = now
     }
 
-    public mutating func fail(_ message: String, at now: Int) {
-        error = message
+    public mutating func fail(_ problem: Problem, at now: Int) {
+        error = problem.text
+        errorKind = problem.kind
         checkedAt = now
+    }
+
+    /// A failure with no more specific kind.
+    public mutating func fail(_ message: String, at now: Int) {
+        fail(Problem(.failed, message), at: now)
+    }
+
+    /// Records a command's outcome: the value, or the problem `diagnose` makes of the error.
+    public mutating func apply(_ result: Result<Value, CommandError>, at now: Int,
+                               diagnose: (CommandError) -> Problem = KubectlDiagnosis.problem) {
+        switch result {
+        case .success(let value): succeed(value, at: now)
+        case .failure(let error): fail(diagnose(error), at: now)
+        }
     }
 }

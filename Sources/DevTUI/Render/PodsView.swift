@@ -154,7 +154,7 @@ enum PodsView {
             return snap.usesVagrant ? "press u to provision, or check `kubectl get all -n \(snap.namespace)`"
                 : "apply the manifests: kubectl apply -k manifests"
         }
-        if snap.pods.error?.hasPrefix("cluster unreachable") == true, snap.usesVagrant {
+        if snap.pods.errorKind == .unreachable, snap.usesVagrant {
             return "is the VM up? press u, or check `vagrant status`"
         }
         return nil

@@ -9,10 +9,10 @@ import Testing
         let now = TestData.nowMs / 1000
         var snap = EnvironmentSnapshot(project: "devenv", namespace: "devenv", usesVagrant: true, takenAt: now)
         snap.vm.succeed(VMStatus(state: "not_created", stateHuman: "not created", provider: "virtualbox", machine: "devenv"), at: now)
-        snap.pods.fail("no kubeconfig yet (.devenv/kubeconfig): press u to provision", at: now)
+        snap.pods.fail(Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision"), at: now)
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", error: "connection refused")
         snap.app.fail("connection refused", at: now)
-        snap.volume.fail("no kubeconfig yet (.devenv/kubeconfig): press u to provision", at: now)
+        snap.volume.fail(Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision"), at: now)
         return snap
     }
 

@@ -30,12 +30,12 @@ import Testing
         var snap = EnvironmentSnapshot(project: "devenv", namespace: "devenv", usesVagrant: true, takenAt: TestData.nowMs / 1000)
         let now = TestData.nowMs / 1000
         snap.vm.succeed(VMStatus(state: "not_created", stateHuman: "not created", provider: "virtualbox", machine: "devenv"), at: now)
-        snap.pods.fail("no kubeconfig yet (.devenv/kubeconfig): press u to provision", at: now)
+        snap.pods.fail(Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision"), at: now)
         snap.pods.nextAttemptAt = now + 4
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", error: "connection refused")
         snap.app.fail("connection refused", at: now)
         snap.app.nextAttemptAt = now + 2
-        snap.volume.fail("no kubeconfig yet (.devenv/kubeconfig): press u to provision", at: now)
+        snap.volume.fail(Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision"), at: now)
         try check("not-created-80x24", TestData.input(snap, logs: LogBuffer(), width: 80, height: 24))
     }
 
@@ -46,7 +46,7 @@ import Testing
         try check("crashloop-100x30", TestData.input(snap, width: 100, height: 30))
 
         var gone = TestData.healthy()
-        gone.pods.fail("cluster unreachable: connection refused", at: TestData.nowMs / 1000)
+        gone.pods.fail(Problem(.unreachable, "cluster unreachable: connection refused"), at: TestData.nowMs / 1000)
         gone.pods.nextAttemptAt = TestData.nowMs / 1000 + 3
         try check("unreachable-100x30", TestData.input(gone, width: 100, height: 30))
     }
