@@ -136,14 +136,12 @@ public final class Poller: Sendable {
                     snap.app.succeed(health, at: now)
                 }
                 snap.app.nextAttemptAt = now + Int(self.config.intervals.app.components.seconds)
-                if changed, var change = snap.codeChange, change.liveAfterMs == nil {
-                    change.liveAfterMs = max(0, Clock.wallMs() - change.savedAtMs)
-                    change.signal = "response changed"
-                    snap.codeChange = change
+                if changed, let live = snap.codeChange?.live(at: Clock.wallMs(), signal: "response changed") {
+                    snap.codeChange = live
                 }
             }
             // While a saved edit is not yet visible, look often so the figure is precise.
-            let pending = model.snapshot().codeChange.map { $0.liveAfterMs == nil && Clock.wallMs() - $0.savedAtMs < 15_000 } ?? false
+            let pending = model.snapshot().codeChange?.isWaiting(nowMs: Clock.wallMs()) ?? false
             await wakeups.sleep(pending ? .milliseconds(100) : config.intervals.app, or: .app)
         }
     }
@@ -177,111 +175,6 @@ public final class Poller: Sendable {
             }
             wakeups.wake(.events) // the claim's phase may have changed
             await wakeups.sleep(delay, or: .volume)
-        }
-    }
-
-    /// Edit-to-live: a save under app/ starts the clock; the first response that differs, or a
-    /// Gunicorn worker booting after the save, stops it.
-    func codeLoop(root: String) async {
-        let model = self.model
-        let wakeups = self.wakeups
-        let saved: @Sendable (String, Int) -> Void = { file, mtimeMs in
-            model.update { $0.codeChange = CodeChangeInfo(file: file, savedAtMs: min(mtimeMs, Clock.wallMs())) }
-            wakeups.wake(.app)
-        }
-        #if os(Linux)
-        if let watcher = InotifyCodeWatcher(root: root) {
-            watcher.start(root: root, onChange: saved)
-            return
-        }
-        #endif
-        var watcher = CodeWatcher(root: root)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(250))
-            if let change = watcher.changes() { saved(change.file, change.mtimeMs) }
-        }
-    }
-
-    /// Marks the pending code change live when Gunicorn reports a reload after the save.
-    func noticeReload(in lines: [String]) {
-        guard lines.contains(where: { $0.contains("Booting worker") }) else { return }
-        let now = Clock.wallMs()
-        model.update { snap in
-            guard var change = snap.codeChange, change.liveAfterMs == nil, now - change.savedAtMs < 15_000 else { return }
-            change.liveAfterMs = now - change.savedAtMs
-            change.signal = "worker reloaded"
-            snap.codeChange = change
-        }
-    }
-
-    /// Follows the chosen component's current pod. When the stream ends (pod replaced, connection
-    /// lost) it says so in the log, waits with backoff, and reattaches to whatever pod is current.
-    func logLoop() async {
-        var backoff = Backoff(base: .milliseconds(500), ceiling: .seconds(15))
-        var previousFetched: Set<String> = []
-        while !Task.isCancelled {
-            let component = model.followed
-            let snap = model.snapshot()
-            guard let pod = snap.pod(for: component), pod.phase == "Running" || pod.restarts > 0 else {
-                model.update { $0.logs.fail("waiting for a running \(component) pod", at: Timestamp.now()) }
-                await wakeups.sleep(.seconds(1), or: .logs)
-                continue
-            }
-            let source: LogSource = component == "mysql" ? .mysql : .app
-            // After a crash the current container may be empty: show why the last one died.
-            if pod.restarts > 0, !previousFetched.contains("\(pod.name)#\(pod.restarts)") {
-                previousFetched.insert("\(pod.name)#\(pod.restarts)")
-                let command = config.target.previousLogs(pod: pod.name, container: component, tail: 50)
-                if case .success(let output) = await runner.run(command), output.exitCode == 0, !output.stdout.isEmpty {
-                    var lines = ["── previous container of \(pod.name) (restart \(pod.restarts)) ──"]
-                    var splitter = LineSplitter()
-                    splitter.feed(output.stdout) { lines.append($0) }
-                    splitter.finish { lines.append($0) }
-                    model.appendLog(source, lines + ["── end of previous container ──"])
-                }
-            }
-            model.appendLog(source, ["── following \(pod.name) -c \(component) ──"])
-            model.update { $0.logs.succeed(LogStreamInfo(pod: pod.name, container: component), at: Timestamp.now()) }
-            let model = self.model
-            let batcher = LogBatcher { [weak self] lines in
-                model.appendLog(source, lines)
-                if source == .app { self?.noticeReload(in: lines) }
-            }
-            let end = await withTaskGroup(of: Result<StreamEnd, CommandError>?.self) { group in
-                group.addTask {
-                    await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),
-                                             mergeStderr: false) { batcher.add($0) }
-                }
-                // Reattaches when the user picks another log or a newer pod takes over. It sleeps
-                // until the pod watch or a log switch wakes `.logs` (no timer while all is quiet;
-                // the minute is only a safety net).
-                group.addTask {
-                    while !Task.isCancelled {
-                        await self.wakeups.sleep(.seconds(60), or: .logs)
-                        if self.model.followed != component { return nil }
-                        if let current = self.model.snapshot().pod(for: component), current.name != pod.name,
-                           current.readyContainers > 0 {
-                            return nil
-                        }
-                    }
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
-            batcher.flush()
-            guard !Task.isCancelled else { return }
-            guard let end else {
-                backoff.reset()
-                model.appendLog(source, ["── switched away from \(pod.name) ──"])
-                continue
-            }
-            let delay = backoff.fail()
-            let why = KubectlDiagnosis.describe(end)
-            model.appendLog(source, ["── log stream of \(pod.name) ended: \(why); reattaching in \(DurationFormat.short(delay)) ──"])
-            model.update { $0.logs.fail("log stream ended: \(why)", at: Timestamp.now()) }
-            await wakeups.sleep(delay, or: .logs)
         }
     }
 }

@@ -90,19 +90,3 @@ public struct LogStreamInfo: Sendable, Equatable, Codable {
         self.container = container
     }
 }
-
-/// A save in `app/` on the host and when the running app first showed it.
-public struct CodeChangeInfo: Sendable, Equatable, Codable {
-    public var file: String
-    public var savedAtMs: Int
-    /// Milliseconds from save to the first sign of the change (nil while waiting).
-    public var liveAfterMs: Int?
-    public var signal: String?
-
-    public init(file: String, savedAtMs: Int, liveAfterMs: Int? = nil, signal: String? = nil) {
-        self.file = file
-        self.savedAtMs = savedAtMs
-        self.liveAfterMs = liveAfterMs
-        self.signal = signal
-    }
-}

@@ -156,7 +156,8 @@ final class Dashboard {
     static func counting(_ snap: EnvironmentSnapshot, nowMs: Int) -> Bool {
         let now = nowMs / 1000
         let retrying = [snap.vm.error != nil, snap.pods.error != nil, snap.app.error != nil, snap.volume.error != nil].contains(true)
-        let waitingEdit = snap.codeChange.map { $0.liveAfterMs == nil && nowMs - $0.savedAtMs < 16_000 } ?? false
+        // One second past the limit: the tick that replaces the countdown with "not live".
+        let waitingEdit = snap.codeChange?.isWaiting(nowMs: nowMs - 1000) ?? false
         let youngPod = (snap.pods.value ?? []).contains { now - ($0.createdAt ?? 0) < 120 }
         return retrying || waitingEdit || youngPod
     }

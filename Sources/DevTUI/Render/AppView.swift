@@ -55,10 +55,10 @@ enum AppView {
             if !parts.isEmpty { parts.append((g.ellipsisSep, .dim)) }
             if let ms = change.liveAfterMs {
                 parts.append(("edit live in \(seconds(ms))", .ok))
-            } else if input.nowMs - change.savedAtMs < 15_000 {
+            } else if change.isWaiting(nowMs: input.nowMs) {
                 parts.append(("\(change.file) saved, waiting… \(seconds(input.nowMs - change.savedAtMs))", .warn))
             } else {
-                parts.append(("\(change.file) saved, not live after 15 s", .bad))
+                parts.append(("\(change.file) saved, not live after \(CodeChangeInfo.waitLimitMs / 1000) s", .bad))
             }
         }
         return parts.isEmpty ? [("edit app/ and the change shows here", .dim)] : parts
