@@ -18,7 +18,8 @@ public struct Probes: Sendable {
 
     public func vm() async -> Result<VMStatus, CommandError> {
         guard let command = vagrantStatusCommand else {
-            return .failure(.malformedOutput(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
+            // Nothing to ask, not an unreadable answer (the loops do not ask without a project).
+            return .failure(.launchFailed(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
         }
         return await runner.run(command).flatMap { VagrantStatusParser.status(of: $0, machine: config.machine) }
     }
@@ -64,7 +65,8 @@ public struct Probes: Sendable {
         }
     }
 
-    /// Claim size and the data's real use, merged; a failing `du` still leaves the claim.
+    /// Claim size and the data's real use, merged. A failing `du` is returned as the failure; the
+    /// caller shows the claim it passed in as the value (Poller, snapshot()).
     public func volume(mysqlPod: String?, claim cached: VolumeUsage? = nil) async -> Result<VolumeUsage, CommandError> {
         var usage: VolumeUsage
         if let cached {

@@ -1,7 +1,7 @@
 /// Everything devtui knows about the environment at one instant: a value, safe to hand to a renderer.
 public struct EnvironmentSnapshot: Sendable, Equatable, Codable {
     public var project: String
-    /// `context/namespace` as kubectl will use it.
+    /// The kubeconfig context kubectl will use (nil until asked); the namespace is beside it.
     public var kubeContext: String?
     public var namespace: String
     public var vm: SourceState<VMStatus>
