@@ -28,22 +28,6 @@ def rss_kb(pid, key="VmRSS"):
     return 0
 
 
-def standins(world, *words):
-    """Pids of this world's stand-in processes (by their STANDIN_DIR) whose argv holds `words`."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-            env = open("/proc/%s/environ" % pid, "rb").read()
-        except OSError:
-            continue
-        if ("STANDIN_DIR=%s" % world.scenario).encode() in env.split(b"\0") and all(w.encode() in argv for w in words):
-            found.append(int(pid))
-    return found
-
-
 def start(world, devtui, url):
     tui = Tmux(world, ["--project-dir", str(world.project), "--app-url", url])
     tui.world = world
@@ -132,7 +116,7 @@ def main(devtui, idle_seconds, baseline=None):
     # The current stream only ends when its process does: kill the stand-in so devtui reattaches.
     # Only this run's stand-in (found by its STANDIN_DIR), by pid: never a broad pkill that
     # would hit other runs on the same machine.
-    for child in standins(flood, "logs", "-f"):
+    for child in flood.live_standins("logs", "-f"):
         try:
             os.kill(child, 15)
         except ProcessLookupError:

@@ -99,6 +99,21 @@ class World:
             "HOME": str(tmp_path),
         }
 
+    def live_standins(self, *words):
+        """Pids of this world's running stand-ins (by their STANDIN_DIR) whose argv holds all `words`."""
+        found = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+                env = open("/proc/%s/environ" % pid, "rb").read()
+            except OSError:
+                continue
+            if ("STANDIN_DIR=%s" % self.scenario).encode() in env.split(b"\0") and all(w.encode() in argv for w in words):
+                found.append(int(pid))
+        return found
+
     def calls(self):
         if not self.log.exists():
             return []

@@ -212,22 +212,6 @@ def test_oom_killed_mysql_shows_its_last_termination(run_devtui):
     assert "mysql-0" in screen
 
 
-def _live_standins(world, *words):
-    """Stand-in processes of this test (by their STANDIN_DIR) whose argv holds all `words`."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-            env = open("/proc/%s/environ" % pid, "rb").read()
-        except OSError:
-            continue
-        if ("STANDIN_DIR=%s" % world.scenario).encode() in env and all(w.encode() in argv for w in words):
-            found.append(int(pid))
-    return found
-
-
 def test_healthy_dashboard_watches_the_node_and_asks_no_events(run_devtui):
     world, tui = run_devtui("healthy")
     tui.wait_for("187 MiB / 2.0 GiB")
@@ -261,10 +245,10 @@ def test_the_event_watch_stops_when_all_is_healthy_again(run_devtui):
     # The app pod is stuck on a FailedMount, then (a few seconds later in the pod stream) Running.
     world, tui = run_devtui("failed-mount-recovers")
     tui.wait_for("└ FailedMount ×6, ")
-    assert _live_standins(world, "events", "--watch")
+    assert world.live_standins("events", "--watch")
     tui.wait_until(lambda: "FailedMount" not in tui.screen(), timeout=15, what="the pod to turn healthy")
     # 15 s of health later the watch is gone, and no other took its place.
-    tui.wait_until(lambda: not _live_standins(world, "events", "--watch"), timeout=25, what="the event watch to stop")
+    tui.wait_until(lambda: not world.live_standins("events", "--watch"), timeout=25, what="the event watch to stop")
     assert sum(1 for c in world.calls() if "events" in c) == 1
 
 

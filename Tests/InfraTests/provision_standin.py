@@ -16,26 +16,8 @@ ROOT = os.environ["DEVENV_ROOT"]
 STATE_PATH = os.environ["STANDIN_STATE"]
 LOG_PATH = os.environ["STANDIN_LOG"]
 
-K3S_YAML = """apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: LS0tLS1CRUdJTi0=
-    server: https://127.0.0.1:6443
-  name: default
-contexts:
-- context:
-    cluster: default
-    user: default
-  name: default
-current-context: default
-kind: Config
-preferences: {}
-users:
-- name: default
-  user:
-    client-certificate-data: LS0tLS1CRUdJTi1=
-    client-key-data: LS0tLS1CRUdJTi2=
-"""
+# k3s's own kubeconfig, in its format (shared with test_provision_lib.py).
+K3S_YAML = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "k3s-kubeconfig")).read()
 
 
 def load():

@@ -8,26 +8,7 @@ import yaml
 
 from conftest import ROOT, settings
 
-K3S_YAML = """apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: LS0tLS1CRUdJTi0=
-    server: https://127.0.0.1:6443
-  name: default
-contexts:
-- context:
-    cluster: default
-    user: default
-  name: default
-current-context: default
-kind: Config
-preferences: {}
-users:
-- name: default
-  user:
-    client-certificate-data: LS0tLS1CRUdJTi1=
-    client-key-data: LS0tLS1CRUdJTi2=
-"""
+K3S_YAML = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "k3s-kubeconfig")).read()
 
 STANDIN = """#!/usr/bin/env bash
 printf '%s\\n' "$(basename "$0") $*" >> "$CALLS"
