@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import ClusterProbe
 @testable import DevTUI
 
@@ -53,5 +54,23 @@ enum TestData {
 
     static func input(_ snap: EnvironmentSnapshot, ui: UIState = UIState(), logs: LogBuffer = appLog(), width: Int, height: Int) -> RenderInput {
         RenderInput(snapshot: snap, logs: logs, followed: "app", ui: ui, width: width, height: height, nowMs: nowMs)
+    }
+}
+
+/// The renderer against screens checked into Tests/DevTUITests/Golden. `scripts/update-goldens`
+/// rewrites them (review the diff); in that mode every check fails on purpose, so a stray
+/// UPDATE_GOLDEN=1 can never turn a test run green. Every golden suite calls this one check.
+enum Golden {
+    static func check(_ name: String, _ input: RenderInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let text = Renderer.render(input).text + "\n"
+        let path = TestData.repoRoot + "/Tests/DevTUITests/Golden/\(name).txt"
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            Issue.record("rewrote golden \(name).txt (UPDATE_GOLDEN=1): review the diff, then test without it",
+                         sourceLocation: sourceLocation)
+            return
+        }
+        let golden = try #require(try? String(contentsOfFile: path, encoding: .utf8), "missing golden \(name).txt", sourceLocation: sourceLocation)
+        #expect(text == golden, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
     }
 }

@@ -4,17 +4,10 @@ import Testing
 @testable import DevTUI
 
 /// Issue 13's screens: why something is broken, where the eye already is.
-/// `UPDATE_GOLDEN=1 swift test --filter DiagnosisGoldenTests` rewrites them (review the diff).
+/// `scripts/update-goldens` rewrites them (Golden.check).
 @Suite struct DiagnosisGoldenTests {
     func check(_ name: String, _ input: RenderInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let text = Renderer.render(input).text + "\n"
-        let path = TestData.repoRoot + "/Tests/DevTUITests/Golden/\(name).txt"
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return
-        }
-        let golden = try #require(try? String(contentsOfFile: path, encoding: .utf8), "missing golden \(name).txt", sourceLocation: sourceLocation)
-        #expect(text == golden, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+        try Golden.check(name, input, sourceLocation: sourceLocation)
     }
 
     @Test func lastTerminationOfARunningMySQL() throws {

@@ -37,7 +37,7 @@ import Testing
     }
 
     func check(_ name: String, _ input: RenderInput) throws {
-        try GoldenScreenTests().check(name, input)
+        try Golden.check(name, input)
     }
 
     @Test func findingsFailuresFirstAndTheWayForwardLast() throws {

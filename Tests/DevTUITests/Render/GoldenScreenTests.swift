@@ -3,21 +3,10 @@ import Testing
 @testable import ClusterProbe
 @testable import DevTUI
 
-/// The renderer against screens checked into Tests/DevTUITests/Golden at fixed sizes.
-/// `scripts/update-goldens` rewrites them (review the diff). In that mode every check fails on
-/// purpose, so a stray UPDATE_GOLDEN=1 can never turn a test run green.
+/// The renderer against screens checked into Tests/DevTUITests/Golden at fixed sizes (Golden.check).
 @Suite struct GoldenScreenTests {
     func check(_ name: String, _ input: RenderInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let text = Renderer.render(input).text + "\n"
-        let path = TestData.repoRoot + "/Tests/DevTUITests/Golden/\(name).txt"
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            Issue.record("rewrote golden \(name).txt (UPDATE_GOLDEN=1): review the diff, then test without it",
-                         sourceLocation: sourceLocation)
-            return
-        }
-        let golden = try #require(try? String(contentsOfFile: path, encoding: .utf8), "missing golden \(name).txt", sourceLocation: sourceLocation)
-        #expect(text == golden, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+        try Golden.check(name, input, sourceLocation: sourceLocation)
     }
 
     @Test func healthyAtEverySize() throws {
