@@ -161,3 +161,17 @@ def test_an_unknown_suite_is_a_usage_error(scratch):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
     assert proc.returncode == 2, proc.stdout
     assert "unknown suite: nosuch" in proc.stdout
+
+
+def test_only_the_shared_golden_check_reads_update_golden():
+    """Each golden suite once had its own check that rewrote and passed under UPDATE_GOLDEN=1; the
+    one in Tests/DevTUITests/Support.swift fails in that mode, and no other may read the switch."""
+    readers = []
+    for folder, _, files in os.walk(os.path.join(ROOT, "Tests")):
+        for name in files:
+            if name.endswith(".swift"):
+                path = os.path.join(folder, name)
+                with open(path) as f:
+                    if "UPDATE_GOLDEN" in f.read():
+                        readers.append(os.path.relpath(path, ROOT))
+    assert readers == ["Tests/DevTUITests/Support.swift"], readers
