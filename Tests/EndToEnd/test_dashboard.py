@@ -1,8 +1,9 @@
 """The dashboard as a person uses it. Stand-ins prove argv and rendering, not a real cluster."""
+import os
 import signal
 import time
 
-import os
+import pytest
 
 from conftest import App
 
@@ -38,6 +39,42 @@ def test_sigterm_restores_the_terminal(run_devtui):
     os.kill(tui.pid(), signal.SIGTERM)
     tui.wait_for("DEVTUI_EXIT=143")
     assert not tui.alternate_on()
+
+
+def test_a_terminal_that_hangs_up_ends_devtui(run_devtui):
+    # The tmux server going away closes the pane's terminal: devtui must exit, not spin on a dead fd.
+    _, tui = run_devtui("healthy")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    pid = tui.pid()
+    tui.close()
+    deadline = time.time() + 5
+    while time.time() < deadline and os.path.exists("/proc/%d" % pid):
+        time.sleep(0.05)
+    assert not os.path.exists("/proc/%d" % pid), "devtui still runs after its terminal hung up"
+
+
+def test_sigterm_during_the_shell_still_ends_devtui(run_devtui):
+    world, tui = run_devtui("healthy")
+    world.write("kubectl-exec-shell.hang", "")
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("s")
+    tui.wait_until(lambda: world.live_standins("exec", "-it"), what="the shell to start")
+    os.kill(tui.pid(), signal.SIGTERM)
+    for pid in world.live_standins("exec", "-it"):
+        os.kill(pid, signal.SIGTERM)  # the shell ends (in real life: the terminal closing it)
+    tui.wait_for("DEVTUI_EXIT=143")
+    assert not tui.alternate_on()
+
+
+@pytest.mark.parametrize("attempt", range(3))  # it was a race: about 4 quits in 12 left some
+def test_no_kubectl_outlives_the_dashboard(run_devtui, attempt):
+    # The watches and the log stream are stopped, and waited for, before devtui exits.
+    world, tui = run_devtui("healthy")
+    tui.wait_for("following app-7d9f8c6b5-x2kq9")
+    tui.wait_until(lambda: len(world.live_standins("--watch")) >= 2, what="the pod and node watches")
+    tui.keys("q")
+    tui.wait_for("DEVTUI_EXIT=0")
+    assert world.live_standins() == [], "stand-ins still running after devtui exited"
 
 
 def test_vm_not_created_then_u_provisions(run_devtui):

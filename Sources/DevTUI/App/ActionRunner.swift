@@ -35,6 +35,13 @@ final class ActionRunner: Sendable {
 
     func cancel() { current.withLock { $0?.cancel() } }
 
+    /// Stops the running action and waits (at most `timeout`) until its command is gone.
+    func cancelAndWait(timeout: Duration = .seconds(3)) {
+        guard let task = current.withLock({ $0 }) else { return }
+        task.cancel()
+        waitForEnd(of: [task], timeout: timeout)
+    }
+
     func start(_ kind: ActionKind) {
         let task = Task {
             let started = Clock.monotonicMs()

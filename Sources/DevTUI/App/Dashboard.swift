@@ -44,8 +44,9 @@ final class Dashboard {
         poller.start()
         runDoctor()
         defer {
-            poller.stop()
-            actions.cancel()
+            // Waited for, so no kubectl watch or vagrant outlives the dashboard.
+            poller.stopAndWait()
+            actions.cancelAndWait()
         }
 
         var lastVersion = UInt64.max
@@ -84,7 +85,8 @@ final class Dashboard {
                     wakeAtMs = min(wakeAtMs, lastPaintMs + 50)
                 }
             }
-            terminal.waitForInput(or: doorbell, timeoutMs: wakeAtMs - Clock.wallMs())
+            // A terminal that hung up would make poll return at once, for ever: exit as SIGHUP would.
+            guard terminal.waitForInput(or: doorbell, timeoutMs: wakeAtMs - Clock.wallMs()) else { return 128 + SIGHUP }
         }
     }
 
@@ -182,8 +184,8 @@ final class Dashboard {
             done.signal()
         }
         done.wait()
-        // Ctrl-C inside the shell reached us too: it was meant for the shell.
-        _ = signals.take()
+        // Ctrl-C inside the shell reached us too: it was meant for the shell (nothing else is).
+        signals.discard(SIGINT)
         terminal.resume()
         shown = nil
         switch result.with({ $0 }) {

@@ -25,6 +25,8 @@ enum ShellOutcome: Equatable, Sendable {
 enum Reducer {
     static func reduce(_ event: UIEvent, _ ui: inout UIState, _ context: KeyHandler.Context) -> [Effect] {
         switch event {
+        case .key(.resize):
+            return []  // a resize is not an answer to a question, nor a key that closes help
         case .key(let key):
             return KeyHandler.handle(key, &ui, context)
         case .action(.progress(let line)):

@@ -9,7 +9,7 @@ final class SignalWatcher: Sendable {
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
 
     /// `onSignal` wakes the loop that calls `take()`.
-    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], onSignal: @escaping @Sendable () -> Void = {}) {
+    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT], onSignal: @escaping @Sendable () -> Void = {}) {
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -26,5 +26,11 @@ final class SignalWatcher: Sendable {
     func take() -> Int32? {
         let value = Self.pending.exchange(0, ordering: .relaxed)
         return value == 0 ? nil : value
+    }
+
+    /// Forgets `number` if it is the one pending (a Ctrl-C meant for the shell we ran), and only it:
+    /// a SIGTERM or SIGHUP that came meanwhile still ends the dashboard.
+    func discard(_ number: Int32) {
+        _ = Self.pending.compareExchange(expected: number, desired: 0, ordering: .relaxed)
     }
 }

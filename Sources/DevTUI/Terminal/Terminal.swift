@@ -57,10 +57,12 @@ final class Terminal {
 
     /// Sleeps until a key may be waiting, the doorbell rings, a signal arrives (a resize), or
     /// `timeoutMs` passes. Keys already read into curses' buffer are for readKey to take first.
-    func waitForInput(or doorbell: Doorbell, timeoutMs: Int) {
+    /// False when the terminal is gone (hung up): nothing will ever be typed again.
+    func waitForInput(or doorbell: Doorbell, timeoutMs: Int) -> Bool {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: doorbell.readFD, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
+        return fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) == 0
     }
 
     /// The next key typed, without waiting. Nil when none is there.

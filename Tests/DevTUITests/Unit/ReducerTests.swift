@@ -82,4 +82,14 @@ import Testing
         _ = Reducer.reduce(.shellClosed(.unknown), &ui, context)
         #expect(ui.action == nil && ui.status == .init(kind: .info, text: "earlier"))
     }
+
+    /// A resize is not an answer: help stays open, a question stays asked.
+    @Test func aResizeClosesNothingAndAnswersNothing() {
+        for overlay in [UIState.Overlay.help, .confirmTeardown, .confirmQuit, .confirmProvision] {
+            var ui = UIState()
+            ui.overlay = overlay
+            #expect(Reducer.reduce(.key(.resize), &ui, context).isEmpty)
+            #expect(ui.overlay == overlay && ui.status == nil)
+        }
+    }
 }
