@@ -10,12 +10,28 @@ final class LogBatcher: Sendable {
         var flushScheduled = false
     }
     private let pending = Mutex(Pending())
+    /// Taking a batch and delivering it happen under this lock, so two batches (the stream's and
+    /// a scheduled flush's) can never arrive out of order. `deliver` never calls back in here.
+    private let delivering = Mutex(())
     private let deliver: @Sendable ([String]) -> Void
     static let interval: Duration = .milliseconds(50)
 
     init(deliver: @escaping @Sendable ([String]) -> Void) { self.deliver = deliver }
 
     func add(_ lines: [String]) {
+        let schedule = delivering.withLock { _ in addAndDeliver(lines) }
+        if schedule {
+            // Lines held back are delivered by the next add or, if the stream goes quiet, here.
+            Task { [weak self] in
+                try? await Task.sleep(for: Self.interval)
+                self?.pending.withLock { $0.flushScheduled = false }
+                self?.flush()
+            }
+        }
+    }
+
+    /// Delivers what is due; true when a flush must be scheduled for lines held back.
+    private func addAndDeliver(_ lines: [String]) -> Bool {
         let (batch, schedule): ([String]?, Bool) = pending.withLock { p in
             p.lines.append(contentsOf: lines)
             let now = Clock.monotonicMs()
@@ -29,18 +45,13 @@ final class LogBatcher: Sendable {
             return (p.lines, false)
         }
         if let batch { deliver(batch) }
-        if schedule {
-            // Lines held back are delivered by the next add or, if the stream goes quiet, here.
-            Task { [weak self] in
-                try? await Task.sleep(for: Self.interval)
-                self?.pending.withLock { $0.flushScheduled = false }
-                self?.flush()
-            }
-        }
+        return schedule
     }
 
     func flush() {
-        let batch = pending.withLock { p -> [String] in defer { p.lines.removeAll() }; return p.lines }
-        if !batch.isEmpty { deliver(batch) }
+        delivering.withLock { _ in
+            let batch = pending.withLock { p -> [String] in defer { p.lines.removeAll() }; return p.lines }
+            if !batch.isEmpty { deliver(batch) }
+        }
     }
 }

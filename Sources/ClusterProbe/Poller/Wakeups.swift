@@ -35,11 +35,13 @@ public final class Wakeups: Sendable {
     private func woken(_ source: Source) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if Task.isCancelled || s.pending.remove(source) != nil { return true }
-                    s.waiters[source] = continuation
-                    return false
+                let (resumeNow, displaced) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in
+                    if Task.isCancelled || s.pending.remove(source) != nil { return (true, nil) }
+                    // One slot a source: a second sleeper wakes the first early (a spurious
+                    // wake is harmless, every loop looks again) rather than leaving it asleep for ever.
+                    return (false, s.waiters.updateValue(continuation, forKey: source))
                 }
+                displaced?.resume()
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
