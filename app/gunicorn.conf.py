@@ -130,6 +130,8 @@ class AppFolderWatcher(object):
         """The paths that changed (saved, created or deleted) since the last scan."""
         changed = []
         now = time.time()
+        if self.folders_checked > now:  # the clock stepped back (NTP, VirtualBox time sync)
+            self.folders_checked = now - self.folder_interval
         folders = list(self.dirs.items()) if now - self.folders_checked >= self.folder_interval else []
         if folders:
             self.folders_checked = now
@@ -188,6 +190,8 @@ class _LiveReload(object):
             for path in arbiter.cfg.reload_extra_files or ():
                 self.watcher.add_extra_file(os.path.abspath(path))
             self.extra_added = True
+        if self.next_scan - now > _INTERVAL:  # the clock stepped back: scan now, not X seconds later
+            self.next_scan = now
         if now >= self.next_scan:
             self.next_scan = now + _INTERVAL
             changed = self.watcher.scan()
@@ -253,7 +257,9 @@ def _arbiter_sleep(self):
     while True:
         signalled = False
         try:
-            wait = max(0.0, min(deadline, live.next_scan) - time.time())
+            # Never more than Gunicorn's own 1 s, whatever the clock did (a step back would
+            # otherwise stop reloads and worker timeouts for as long as the step).
+            wait = min(1.0, max(0.0, min(deadline, live.next_scan) - time.time()))
             readable = select.select([self.PIPE[0], live.ready_r], [], [], wait)[0]
             if self.PIPE[0] in readable:
                 signalled = True
@@ -269,7 +275,9 @@ def _arbiter_sleep(self):
             sys.exit()
         busy = live.cycle is not None
         live.step(self)
-        if signalled or busy or live.cycle is not None or live.pending is not None or time.time() >= deadline:
+        now = time.time()
+        if signalled or busy or live.cycle is not None or live.pending is not None or now >= deadline \
+                or deadline - now > 1.0:  # back to Gunicorn's loop within a second, even after a step back
             return
 
 

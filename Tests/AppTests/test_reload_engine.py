@@ -92,3 +92,14 @@ def test_a_same_second_save_goes_live(gunicorn):
     # Same length, same whole-second mtime: only the inode (rename) and ctime differ.
     save_at(path, 'Hello Devops 789', second)
     wait_until(lambda: get(gunicorn.url)[1] == 'Hello Devops 789, 1234!', 5, what='the same-second save live')
+
+
+def test_a_clock_stepping_back_does_not_stop_the_folder_checks(conf, folder):
+    """NTP or VirtualBox's time sync can step the VM's clock back; a new module must still be seen
+    within the folder interval, not after the step's length."""
+    write(os.path.join(folder, 'application.py'), 'X = 1\n')
+    watcher = conf['AppFolderWatcher'](folder, folder_interval=0.5)
+    watcher.folders_checked = time.time() + 3600  # as if the clock had just gone back an hour
+    write(os.path.join(folder, 'helpers.py'), 'Y = 2\n')
+    changed = watcher.scan()
+    assert os.path.join(folder, 'helpers.py') in changed, changed
