@@ -1,5 +1,6 @@
 """Unit tests of runtime_image's reading of a Dockerfile and of the rules it holds app/Dockerfile to
 (no network, no pip; the few processes are a bare Python 2.7 deciding what is standard library)."""
+from distutils.spawn import find_executable
 import os
 import sys
 
@@ -207,8 +208,9 @@ def test_third_party_imports_are_decided_by_a_bare_interpreter(tmpdir):
 def test_the_stand_in_interpreter_must_be_alpines_python2_series():
     model = runtime_image.Runtime(text=DOCKERFILE)
     model.check_stand_in(sys.executable)  # the test Python 2.7 stands in for python2 2.7.15-r3
-    if not os.path.isfile('/usr/bin/python3'):
-        pytest.skip('no /usr/bin/python3 to play a wrong stand-in')
+    # Any Python 3 plays the wrong stand-in: the one running scripts/test is on PATH.
+    python3 = find_executable('python3')
+    assert python3, 'no python3 on PATH to play a wrong stand-in'
     with pytest.raises(runtime_image.ModelError) as e:
-        model.check_stand_in('/usr/bin/python3')
+        model.check_stand_in(python3)
     assert "python2 is 2.7.15-r3" in str(e.value) and 'Python 2.7' in str(e.value)

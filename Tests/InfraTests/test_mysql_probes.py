@@ -27,10 +27,13 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def mariadb():
-    server, install = shutil.which("mariadbd") or shutil.which("mysqld"), shutil.which("mariadb-install-db")
-    client = shutil.which("mariadb") or shutil.which("mysql")
-    if not (server and install and client and shutil.which("mysqladmin")):
-        pytest.skip("MariaDB server and clients are not installed (scripts/test installs mariadb-server)")
+    # The server lives in /usr/sbin, which a normal user's PATH lacks.
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin", "/sbin"])
+    which = lambda name: shutil.which(name, path=path)  # noqa: E731
+    server, install = which("mariadbd") or which("mysqld"), which("mariadb-install-db")
+    client = which("mariadb") or which("mysql")
+    if not (server and install and client and which("mysqladmin")):
+        pytest.fail("MariaDB server and clients are not installed (scripts/test installs mariadb-server)")
     base = tempfile.mkdtemp(prefix="devenv-probes-")
     os.chmod(base, 0o755)
     user = []

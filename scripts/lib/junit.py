@@ -1,9 +1,9 @@
 """Counts test results across the suites' JUnit XML reports and the checks' JSON lines.
 
-    junit.py case FILE NAME RC OUTPUT   record one check
+    junit.py case FILE NAME RC OUTPUT   record one check (OUTPUT - reads it from stdin)
     junit.py count FILE                 print how many test cases a report holds (0: none, or unreadable)
     junit.py summary DIR                print failures, then `N passed, N failed[, N skipped]`;
-                                        exit 1 if anything failed or nothing ran
+                                        exit 1 if anything failed or was skipped, or nothing ran
 """
 import glob
 import json
@@ -40,7 +40,9 @@ def summary(directory):
                 failed += 1
                 failures.append(name)
             elif case.find("skipped") is not None:
+                # A test that did not run proves nothing: the run is not green (its cause is named).
                 skipped += 1
+                failures.append("%s (skipped: %s)" % (name, (case.find("skipped").get("message") or "").strip()))
             else:
                 passed += 1
     checks = os.path.join(directory, "checks.jsonl")
@@ -59,12 +61,13 @@ def summary(directory):
     if skipped:
         line += ", %d skipped" % skipped
     print(line)
-    return 1 if failed or passed == 0 else 0
+    return 1 if failed or skipped or passed == 0 else 0
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "case":
-        record(*sys.argv[2:6])
+        output = sys.stdin.read() if sys.argv[5] == "-" else sys.argv[5]
+        record(sys.argv[2], sys.argv[3], sys.argv[4], output)
     elif sys.argv[1] == "count":
         print(count(sys.argv[2]))
     elif sys.argv[1] == "summary":
