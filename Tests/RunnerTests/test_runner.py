@@ -175,3 +175,25 @@ def test_only_the_shared_golden_check_reads_update_golden():
                     if "UPDATE_GOLDEN" in f.read():
                         readers.append(os.path.relpath(path, ROOT))
     assert readers == ["Tests/DevTUITests/Support.swift"], readers
+
+
+def test_a_failing_check_with_a_huge_output_is_still_recorded(scratch):
+    # 200 kB of output: too long for one argument to junit.py, which once dropped the failure.
+    scratch.write("Tests/InfraTests/static-checks", STATIC_CHECKS.replace(
+        'check "fixture check" test -f Tests/InfraTests/test_policy.py',
+        'check "fixture check" sh -c \'head -c 200000 /dev/zero | tr "\\\\0" x; exit 1\''), executable=True)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed == 1, out
+    assert "FAILED check: fixture check" in out
+
+
+def test_a_skipped_test_is_not_a_pass(scratch):
+    scratch.write("Tests/InfraTests/test_policy.py", POLICY_TESTS + '''
+
+def test_three():
+    import pytest
+    pytest.skip("cannot run here")
+''')
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed >= 1, out
+    assert "(skipped: cannot run here)" in out

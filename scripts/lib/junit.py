@@ -40,8 +40,9 @@ def summary(directory):
                 failed += 1
                 failures.append(name)
             elif case.find("skipped") is not None:
-                # A test that did not run proves nothing: the run is not green (its cause is named).
+                # A test that did not run proves nothing: it counts as failed (its cause is named).
                 skipped += 1
+                failed += 1
                 failures.append("%s (skipped: %s)" % (name, (case.find("skipped").get("message") or "").strip()))
             else:
                 passed += 1
@@ -59,9 +60,9 @@ def summary(directory):
         print("FAILED " + name)
     line = "%d passed, %d failed" % (passed, failed)
     if skipped:
-        line += ", %d skipped" % skipped
+        line += ", %d skipped" % skipped  # already counted as failed
     print(line)
-    return 1 if failed or skipped or passed == 0 else 0
+    return 1 if failed or passed == 0 else 0
 
 
 if __name__ == "__main__":
