@@ -3,12 +3,8 @@ public struct NodeResource: Decodable, Sendable, Equatable {
     public struct Metadata: Decodable, Sendable, Equatable {
         public var name: String
     }
-    public struct Condition: Decodable, Sendable, Equatable {
-        public var type: String
-        public var status: String
-        public var reason: String?
-        public var message: String?
-    }
+    /// A Node's condition has the same fields as a Pod's.
+    public typealias Condition = PodResource.Condition
     public struct Status: Decodable, Sendable, Equatable {
         public var conditions: [Condition]?
     }

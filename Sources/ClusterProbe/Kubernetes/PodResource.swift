@@ -43,6 +43,7 @@ public struct PodResource: Decodable, Sendable, Equatable {
         public var lastState: ContainerState?
     }
 
+    /// A core/v1 condition (Pod and Node conditions share these fields).
     public struct Condition: Decodable, Sendable, Equatable {
         public var type: String
         public var status: String
