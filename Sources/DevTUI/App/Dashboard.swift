@@ -61,7 +61,7 @@ final class Dashboard {
             }
             var events: [UIEvent] = []
             while let key = terminal.readKey() {
-                if key == .resize { shown = nil }
+                if key == .resize { shown = nil; terminal.invalidate() }
                 events.append(.key(key))
             }
             events += actions.drain().map { .action($0) }

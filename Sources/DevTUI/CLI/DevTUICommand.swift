@@ -68,6 +68,7 @@ struct DevTUICommand: ParsableCommand {
             throw ExitCode(2)
         }
         let color = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        MallocArenas.limit()  // before any thread starts
         let probes = Probes(config: common.config(), runner: SubprocessRunner())
         let code = Dashboard(probes: probes, color: color).run()
         if code != 0 { throw ExitCode(code) }

@@ -28,6 +28,20 @@ struct Frame: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
+        // Nearly all text (ASCII, borders, bars, bullets) is scalars that are each a character of
+        // their own: walk scalars and skip grapheme breaking, the bulk of a repaint's cost.
+        if text.unicodeScalars.allSatisfy(TextWidth.standsAlone) {
+            for scalar in text.unicodeScalars {
+                let w = TextWidth.of(scalar)
+                if col + w > limit { break }
+                if col >= 0 {
+                    rows[y][col] = Cell(char: Character(scalar), style: style)
+                    if w == 2 { rows[y][col + 1] = Cell(char: " ", style: style, continuation: true) }
+                }
+                col += w
+            }
+            return col - x
+        }
         for char in text {
             let w = TextWidth.of(char)
             if w == 0 { continue }
@@ -44,7 +58,8 @@ struct Frame: Equatable, Sendable {
     /// Text cut to `width` columns, with `…` when cut.
     static func fit(_ text: String, _ width: Int) -> String {
         guard width > 0 else { return "" }
-        if TextWidth.of(text) <= width { return text }
+        // A character is never wider than its UTF-8 bytes: few enough bytes always fit.
+        if text.utf8.count <= width || TextWidth.of(text) <= width { return text }
         var out = ""
         var used = 0
         for char in text {
@@ -102,16 +117,34 @@ struct Frame: Equatable, Sendable {
 
 /// Display width of text without the C library's locale-dependent wcwidth, so rendering stays pure.
 enum TextWidth {
-    static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    static func of(_ text: String) -> Int {
+        let scalars = text.unicodeScalars
+        if scalars.allSatisfy(standsAlone) { return scalars.reduce(0) { $0 + of($1) } }
+        return text.reduce(0) { $0 + of($1) }
+    }
 
     static func of(_ char: Character) -> Int {
         guard let scalar = char.unicodeScalars.first else { return 0 }
+        return of(scalar)
+    }
+
+    static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v >= 0x20 && v < 0x7F { return 1 }  // ASCII: nearly every cell
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
         if (0x0300...0x036F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
         if v < 0x1100 { return 1 }
         return wide.contains { $0.contains(v) } ? 2 : 1
+    }
+
+    /// Scalars that never join a neighbour into one character (no combining marks, joiners,
+    /// variation selectors, modifiers, regional indicators, Hangul jamo or CR/LF): in a text made
+    /// only of these, every scalar is one character. Printable ASCII, Latin, general punctuation,
+    /// arrows, math, box drawing, blocks, shapes, symbols and dingbats.
+    static func standsAlone(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (0x20...0x7E).contains(v) || (0xA0...0x2FF).contains(v) || (0x2010...0x2027).contains(v)
+            || (0x2030...0x205E).contains(v) || (0x2100...0x27BF).contains(v)
     }
 
     private static let wide: [ClosedRange<UInt32>] = [

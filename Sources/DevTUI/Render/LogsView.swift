@@ -53,9 +53,12 @@ enum LogsView {
 
     /// Colour Gunicorn's levels and HTTP 5xx lines so problems stand out in a stream.
     static func style(of line: String) -> Style {
-        if line.contains("[ERROR]") || line.contains("[CRITICAL]") || line.contains("Traceback") { return .bad }
-        if line.contains("[WARNING]") { return .warn }
-        if line.contains("\" 5") { return .bad }
+        // Byte search: String.contains(String) goes through grapheme-aware matching, and this
+        // runs for every visible line on every repaint (it was a third of an idle repaint).
+        let bytes = line.utf8
+        if bytes.has("[ERROR]") || bytes.has("[CRITICAL]") || bytes.has("Traceback") { return .bad }
+        if bytes.has("[WARNING]") { return .warn }
+        if bytes.has("\" 5") { return .bad }
         return .normal
     }
 
@@ -66,5 +69,27 @@ enum LogsView {
     static func elapsed(_ ms: Int) -> String {
         let s = max(0, ms / 1000)
         return s < 60 ? "\(s)s" : "\(s / 60)m \(s % 60)s"
+    }
+}
+
+extension String.UTF8View {
+    /// Whether `needle` occurs as a byte sequence (the needles here are ASCII, so a byte match is
+    /// a text match).
+    func has(_ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { pattern in
+            withContiguousStorageIfAvailable { Self.find(pattern, in: $0) }
+                ?? Array(self).withUnsafeBufferPointer { Self.find(pattern, in: $0) }
+        }
+    }
+
+    private static func find(_ pattern: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pattern.first else { return true }
+        guard text.count >= pattern.count else { return false }
+        for i in 0...(text.count - pattern.count) where text[i] == first {
+            var j = 1
+            while j < pattern.count, text[i + j] == pattern[j] { j += 1 }
+            if j == pattern.count { return true }
+        }
+        return false
     }
 }

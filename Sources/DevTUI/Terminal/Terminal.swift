@@ -37,6 +37,7 @@ final class Terminal {
             colorEnabled = false
         }
         isActive = true
+        painted = nil
     }
 
     /// Leaves curses mode (for `kubectl exec -it` or at exit). Safe to call twice.
@@ -51,6 +52,7 @@ final class Terminal {
         refresh()
         clearok(devtui_stdscr(), true)
         isActive = true
+        painted = nil
     }
 
     var size: (width: Int, height: Int) { (Int(devtui_cols()), Int(devtui_lines())) }
@@ -86,30 +88,45 @@ final class Terminal {
         return .char(Character(scalar))
     }
 
+    /// What is on the terminal now, row by row: a repaint writes only the rows that differ.
+    /// Nil after start, resume or a size change, when curses' screen is not ours to trust.
+    private var painted: Frame?
+
+    /// The next paint writes every row (after a resize curses may have moved or lost cells).
+    func invalidate() { painted = nil }
+
     func paint(_ frame: Frame) {
-        werase(devtui_stdscr())
-        for (y, row) in frame.rows.enumerated() {
-            var x = 0
-            while x < row.count {
-                // Paint runs of one style with one call.
-                let style = row[x].style
-                var run = ""
-                let start = x
-                while x < row.count, row[x].style == style {
-                    if !row[x].continuation { run.append(row[x].char) }
-                    x += 1
-                }
-                let attr = attribute(style)
-                wattr_on(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
-                let text = unicode ? run : String(String.UnicodeScalarView(run.unicodeScalars.map { $0.isASCII ? $0 : "?" }))
-                var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }) + [0]
-                // The bottom-right cell cannot be written without scrolling: skip it.
-                let count = (y == frame.height - 1 && x == frame.width) ? Int32(wide.count - 2) : -1
-                _ = mvwaddnwstr(devtui_stdscr(), Int32(y), Int32(start), &wide, count)
-                wattr_off(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
-            }
+        // An idle dashboard repaints for a clock or one changed figure: rewriting every cell
+        // through curses each time was most of its CPU.
+        let previous = painted.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
+        if previous == nil { werase(devtui_stdscr()) }
+        for (y, row) in frame.rows.enumerated() where previous?.rows[y] != row {
+            paintRow(row, y: y, isLast: y == frame.height - 1, width: frame.width)
         }
         wrefresh(devtui_stdscr())
+        painted = frame
+    }
+
+    /// One row, in runs of one style. Rows are always full width, so nothing needs erasing first.
+    private func paintRow(_ row: [Cell], y: Int, isLast: Bool, width: Int) {
+        var x = 0
+        while x < row.count {
+            let style = row[x].style
+            var run = ""
+            let start = x
+            while x < row.count, row[x].style == style {
+                if !row[x].continuation { run.append(row[x].char) }
+                x += 1
+            }
+            let attr = attribute(style)
+            wattr_on(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
+            let text = unicode ? run : String(String.UnicodeScalarView(run.unicodeScalars.map { $0.isASCII ? $0 : "?" }))
+            var wide = Array(text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }) + [0]
+            // The bottom-right cell cannot be written without scrolling: skip it.
+            let count = (isLast && x == width) ? Int32(wide.count - 2) : -1
+            _ = mvwaddnwstr(devtui_stdscr(), Int32(y), Int32(start), &wide, count)
+            wattr_off(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
+        }
     }
 
     private func attribute(_ style: Style) -> Int32 {
