@@ -21,7 +21,9 @@ public struct Probes: Sendable {
             // Nothing to ask, not an unreadable answer (the loops do not ask without a project).
             return .failure(.launchFailed(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
         }
-        return await runner.run(command).flatMap { VagrantStatusParser.status(of: $0, machine: config.machine) }
+        return await runner.run(command).flatMap {
+            VagrantStatusParser.status(of: $0, machine: config.machine, directory: command.workingDirectory)
+        }
     }
 
     public func pods() async -> Result<[PodSummary], CommandError> {

@@ -21,6 +21,19 @@ import Testing
         #expect(world.calls() == [["vagrant", "status", "--machine-readable"]])
     }
 
+    @Test func aProjectFolderWithoutAVagrantfileIsNamedInTheVMProblem() async throws {
+        let world = try StandinWorld(scenario: "healthy", extraFiles: [
+            "vagrant-status": Fixtures.text("vagrant/status-no-vagrantfile.txt"), "vagrant-status.exit": "1",
+        ])
+        defer { world.remove() }
+        let result = await probes(world).vm()
+        #expect(result == .failure(.failed(tool: "vagrant", exitCode: 1, message: "no Vagrantfile in \(world.dir) or above")))
+        var state = SourceState<VMStatus>()
+        state.apply(result, at: 0)
+        #expect(state.error == "vagrant: exit 1: no Vagrantfile in \(world.dir) or above")
+        #expect(state.errorKind != .malformedOutput)
+    }
+
     @Test func podsPvcAndDiskUsageUseTheRightFlags() async throws {
         let world = try StandinWorld(scenario: "healthy")
         defer { world.remove() }
