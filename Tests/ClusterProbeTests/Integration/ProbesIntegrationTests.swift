@@ -34,6 +34,25 @@ import Testing
         #expect(state.errorKind != .malformedOutput)
     }
 
+    /// What Probes.volume's comment promises: a failing `du` is the failure, and snapshot()
+    /// still shows the claim.
+    @Test func aFailingDuIsTheProblemAndTheSnapshotKeepsTheClaim() async throws {
+        let world = try StandinWorld(scenario: "healthy", extraFiles: [
+            "kubectl-exec-du": "", "kubectl-exec-du.exit": "1", "kubectl-exec-du.stderr": "du: cannot read directory\n",
+        ])
+        defer { world.remove() }
+        let p = probes(world)
+        let claim = try await p.claim().get()
+        guard case .failure = await p.volume(mysqlPod: "mysql-0", claim: claim) else {
+            Issue.record("a failing du must be the failure")
+            return
+        }
+        let snap = await p.snapshot()
+        #expect(snap.volume.value == claim)
+        #expect(snap.volume.value?.usedBytes == nil && claim.capacityBytes != nil)
+        #expect(snap.volume.error?.contains("du: cannot read directory") == true)
+    }
+
     @Test func podsPvcAndDiskUsageUseTheRightFlags() async throws {
         let world = try StandinWorld(scenario: "healthy")
         defer { world.remove() }
