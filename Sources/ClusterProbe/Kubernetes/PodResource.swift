@@ -1,8 +1,8 @@
-/// The parts of a Kubernetes Pod (v1) that devtui reads; unknown fields are ignored.
+/// The parts of a Kubernetes Pod (v1) that devtui reads; unknown fields are ignored. Every pod
+/// watch event decodes this, so a field nobody reads does not belong here.
 public struct PodResource: Decodable, Sendable, Equatable {
     public struct Metadata: Decodable, Sendable, Equatable {
         public var name: String
-        public var namespace: String?
         /// Tells a pod from a later one of the same name (a StatefulSet's `mysql-0`).
         public var uid: String?
         public var creationTimestamp: String?
@@ -25,13 +25,12 @@ public struct PodResource: Decodable, Sendable, Equatable {
         public var message: String?
         public var exitCode: Int?
         public var signal: Int?
-        public var startedAt: String?
         public var finishedAt: String?
     }
 
+    /// `running` is not decoded: a container neither waiting nor terminated is running.
     public struct ContainerState: Decodable, Sendable, Equatable {
         public var waiting: StateDetail?
-        public var running: StateDetail?
         public var terminated: StateDetail?
     }
 

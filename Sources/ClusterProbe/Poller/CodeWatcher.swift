@@ -32,6 +32,12 @@ public struct CodeWatcher: Sendable {
         return result
     }
 
+    /// Names that are never source: hidden files and folders (editor swap files, .git), Python
+    /// caches, editor backups. The inotify watcher uses the same rule.
+    static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || name == "__pycache__" || name.hasSuffix(".pyc") || name.hasSuffix("~")
+    }
+
     private static func walk(_ dir: String, prefix: String, depth: Int, into result: inout [String: Int]) {
         guard depth >= 0, let handle = opendir(dir) else { return }
         defer { closedir(handle) }
@@ -39,7 +45,7 @@ public struct CodeWatcher: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name.hasPrefix(".") || name == "__pycache__" || name.hasSuffix(".pyc") || name.hasSuffix("~") { continue }
+            if isIgnored(name) { continue }
             let path = dir + "/" + name
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
@@ -51,66 +57,3 @@ public struct CodeWatcher: Sendable {
         }
     }
 }
-
-#if os(Linux)
-import Dispatch
-
-/// Linux: the same, from inotify events instead of polling, so an idle dashboard costs no
-/// wake-ups for it. Reports (relative path, mtime ms) for each saved source file.
-public final class InotifyCodeWatcher: @unchecked Sendable {
-    private let fd: Int32
-    private var watches: [Int32: String] = [:]
-
-    /// Nil when inotify is not available (the caller polls instead).
-    public init?(root: String, depth: Int = 3) {
-        fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { return nil }
-        addWatches(root, prefix: "", depth: depth)
-        guard !watches.isEmpty else {
-            close(fd)
-            return nil
-        }
-    }
-
-    private func addWatches(_ dir: String, prefix: String, depth: Int) {
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
-        let wd = inotify_add_watch(fd, dir, mask)
-        guard wd >= 0 else { return }
-        watches[wd] = prefix
-        guard depth > 0, let handle = opendir(dir) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix("."), name != "__pycache__", entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            addWatches(dir + "/" + name, prefix: prefix + name + "/", depth: depth - 1)
-        }
-    }
-
-    /// Blocks a Dispatch thread on the inotify descriptor for the life of the process.
-    public func start(root: String, onChange: @escaping @Sendable (String, Int) -> Void) {
-        DispatchQueue(label: "devtui.code-watcher").async { [self] in
-            var buffer = [UInt8](repeating: 0, count: 16384)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return }
-                var offset = 0
-                while offset + MemoryLayout<inotify_event>.size <= n {
-                    let (wd, length, name) = buffer.withUnsafeBytes { raw -> (Int32, Int, String) in
-                        let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
-                        let start = offset + MemoryLayout<inotify_event>.size
-                        let bytes = raw[start..<min(n, start + Int(event.len))]
-                        return (event.wd, Int(event.len), String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
-                    }
-                    offset += MemoryLayout<inotify_event>.size + length
-                    guard name.hasSuffix(".py"), !name.hasPrefix("."), let prefix = watches[wd] else { continue }
-                    let relative = prefix + name
-                    var info = stat()
-                    guard stat(root + "/" + relative, &info) == 0 else { continue }
-                    onChange(relative, mtimeMs(info))
-                }
-            }
-        }
-    }
-}
-#endif

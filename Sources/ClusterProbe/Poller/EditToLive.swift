@@ -13,7 +13,11 @@ extension Poller {
         }
         #if os(Linux)
         if let watcher = InotifyCodeWatcher(root: root) {
-            watcher.start(root: root, onChange: saved)
+            watcher.start(onChange: saved)
+            // The watcher's thread does the work; this task only waits to be cancelled (a
+            // cancelled sleep ends at once), then ends the thread and closes its descriptors.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            watcher.stop()
             return
         }
         #endif

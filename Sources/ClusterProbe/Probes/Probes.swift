@@ -21,7 +21,9 @@ public struct Probes: Sendable {
             // Nothing to ask, not an unreadable answer (the loops do not ask without a project).
             return .failure(.launchFailed(tool: "vagrant", reason: "no Vagrantfile in this folder or above"))
         }
-        return await runner.run(command).flatMap { VagrantStatusParser.status(of: $0, machine: config.machine) }
+        return await runner.run(command).flatMap {
+            VagrantStatusParser.status(of: $0, machine: config.machine, directory: command.workingDirectory)
+        }
     }
 
     public func pods() async -> Result<[PodSummary], CommandError> {
@@ -65,8 +67,9 @@ public struct Probes: Sendable {
         }
     }
 
-    /// Claim size and the data's real use, merged. A failing `du` is returned as the failure; the
-    /// caller shows the claim it passed in as the value (Poller, snapshot()).
+    /// Claim size and the data's real use, merged. A failing `du` is returned as the failure and
+    /// the claim is not in it: snapshot() shows the claim it passed in as the value, the Poller
+    /// keeps the last value it had.
     public func volume(mysqlPod: String?, claim cached: VolumeUsage? = nil) async -> Result<VolumeUsage, CommandError> {
         var usage: VolumeUsage
         if let cached {

@@ -51,8 +51,14 @@ public enum VagrantStatusParser {
 
 extension VagrantStatusParser {
     /// The VM's status from a finished `vagrant status --machine-readable`, or the one-line error
-    /// Vagrant gave (devtui's VM probe and `devtui doctor` both read it this way).
-    public static func status(of output: CommandOutput, machine: String) -> Result<VMStatus, CommandError> {
+    /// Vagrant gave (devtui's VM probe and `devtui doctor` both read it this way). `directory` is
+    /// where it ran, for the one error that is about the folder itself.
+    public static func status(of output: CommandOutput, machine: String, directory: String? = nil) -> Result<VMStatus, CommandError> {
+        if hasNoVagrantfile(output) {
+            // Vagrant's own text is five lines whose first stops mid-sentence; say what is wrong.
+            let place = directory ?? "this folder"
+            return .failure(.failed(tool: "vagrant", exitCode: output.exitCode, message: "no Vagrantfile in \(place) or above"))
+        }
         do throws(CommandError) {
             return .success(try parse(output.stdoutText, machine: machine))
         } catch {
@@ -61,6 +67,12 @@ extension VagrantStatusParser {
             }
             return .failure(error)
         }
+    }
+
+    /// Vagrant found no Vagrantfile in the folder or any folder above it (its NoEnvironmentError,
+    /// exit 1; recorded from Vagrant 2.3.4 in Tests/Fixtures/vagrant/status-no-vagrantfile.txt).
+    static func hasNoVagrantfile(_ output: CommandOutput) -> Bool {
+        lines(output.stdoutText).contains { $0.type == "error-exit" && $0.data.first == "Vagrant::Errors::NoEnvironmentError" }
     }
 
     /// The error Vagrant gave: machine-readable `ui,error` / `error-exit` lines, else stderr's first

@@ -21,6 +21,38 @@ import Testing
         #expect(world.calls() == [["vagrant", "status", "--machine-readable"]])
     }
 
+    @Test func aProjectFolderWithoutAVagrantfileIsNamedInTheVMProblem() async throws {
+        let world = try StandinWorld(scenario: "healthy", extraFiles: [
+            "vagrant-status": Fixtures.text("vagrant/status-no-vagrantfile.txt"), "vagrant-status.exit": "1",
+        ])
+        defer { world.remove() }
+        let result = await probes(world).vm()
+        #expect(result == .failure(.failed(tool: "vagrant", exitCode: 1, message: "no Vagrantfile in \(world.dir) or above")))
+        var state = SourceState<VMStatus>()
+        state.apply(result, at: 0)
+        #expect(state.error == "vagrant: exit 1: no Vagrantfile in \(world.dir) or above")
+        #expect(state.errorKind != .malformedOutput)
+    }
+
+    /// What Probes.volume's comment promises: a failing `du` is the failure, and snapshot()
+    /// still shows the claim.
+    @Test func aFailingDuIsTheProblemAndTheSnapshotKeepsTheClaim() async throws {
+        let world = try StandinWorld(scenario: "healthy", extraFiles: [
+            "kubectl-exec-du": "", "kubectl-exec-du.exit": "1", "kubectl-exec-du.stderr": "du: cannot read directory\n",
+        ])
+        defer { world.remove() }
+        let p = probes(world)
+        let claim = try await p.claim().get()
+        guard case .failure = await p.volume(mysqlPod: "mysql-0", claim: claim) else {
+            Issue.record("a failing du must be the failure")
+            return
+        }
+        let snap = await p.snapshot()
+        #expect(snap.volume.value == claim)
+        #expect(snap.volume.value?.usedBytes == nil && claim.capacityBytes != nil)
+        #expect(snap.volume.error?.contains("du: cannot read directory") == true)
+    }
+
     @Test func podsPvcAndDiskUsageUseTheRightFlags() async throws {
         let world = try StandinWorld(scenario: "healthy")
         defer { world.remove() }

@@ -63,4 +63,24 @@ import Testing
         #expect(result == .failure(.failed(tool: "vagrant", exitCode: 1,
             message: "Vagrant could not detect VirtualBox! Make sure VirtualBox is properly installed.")))
     }
+
+    /// Recorded from Vagrant 2.3.4 in a folder with no Vagrantfile here or above: exit 1, and a
+    /// five-line NoEnvironmentError whose first line ends mid-sentence.
+    @Test func noVagrantfileSaysSoInOneLineNamingTheFolder() {
+        let out = CommandOutput(exitCode: 1, stdout: Fixtures.bytes("vagrant/status-no-vagrantfile.txt"), stderr: [])
+        let result = VagrantStatusParser.status(of: out, machine: "devenv", directory: "/home/dev/project")
+        #expect(result == .failure(.failed(tool: "vagrant", exitCode: 1, message: "no Vagrantfile in /home/dev/project or above")))
+        guard case .failure(let error) = result else { return }
+        #expect(error.description == "vagrant: exit 1: no Vagrantfile in /home/dev/project or above")
+        #expect(VagrantStatusParser.status(of: out, machine: "devenv")
+            == .failure(.failed(tool: "vagrant", exitCode: 1, message: "no Vagrantfile in this folder or above")))
+    }
+
+    /// Another error-exit keeps Vagrant's own words (only NoEnvironmentError is rewritten).
+    @Test func otherErrorsAreNotTakenForAMissingVagrantfile() {
+        let out = CommandOutput(exitCode: 1, stdout: Fixtures.bytes("vagrant/status-no-virtualbox.txt"), stderr: [])
+        #expect(!VagrantStatusParser.hasNoVagrantfile(out))
+        #expect(VagrantStatusParser.hasNoVagrantfile(
+            CommandOutput(exitCode: 1, stdout: Fixtures.bytes("vagrant/status-no-vagrantfile.txt"), stderr: [])))
+    }
 }
