@@ -49,6 +49,18 @@ public struct SubprocessRunner: CommandRunning {
         mergeStderr: Bool,
         onLines: @escaping @Sendable ([String]) -> Void
     ) async -> Result<StreamEnd, CommandError> {
+        #if os(Linux)
+        // Long-lived kubectl streams (they never need a working directory): see PipeStream.
+        if command.workingDirectory == nil {
+            guard let path = ExecutableLocator.find(command.executable, path: searchPath ?? ExecutableLocator.currentPath()) else {
+                return .failure(.notFound(tool: command.toolName))
+            }
+            let stream = PipeStream(path: path, arguments: command.arguments, environment: childEnvironment(command),
+                                    mergeStderr: mergeStderr, splitOnCR: command.carriageReturnEndsLine,
+                                    toolName: command.toolName)
+            return await withTimeout(command) { await stream.run(onLines) }
+        }
+        #endif
         guard let config = configuration(for: command) else {
             return .failure(.notFound(tool: command.toolName))
         }
@@ -125,6 +137,16 @@ public struct SubprocessRunner: CommandRunning {
             workingDirectory: command.workingDirectory.map { FilePath($0) },
             platformOptions: options
         )
+    }
+
+    /// This process's environment with the runner's and the command's variables on top, and the
+    /// runner's PATH: what `configuration(for:)` gives swift-subprocess.
+    private func childEnvironment(_ command: Command) -> [String: String] {
+        var env = ProcessEnvironment.current()
+        for (key, value) in environment { env[key] = value }
+        for (key, value) in command.environment { env[key] = value }
+        if let searchPath { env["PATH"] = searchPath }
+        return env
     }
 
     private static func pump(_ sequence: SubprocessOutputSequence, splitOnCR: Bool, _ onLines: @Sendable ([String]) -> Void) async throws {
