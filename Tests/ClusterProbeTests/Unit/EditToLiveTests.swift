@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ClusterProbe
 
@@ -16,9 +17,10 @@ import Testing
         world.poller.noticeSave(file: "views.py", mtimeMs: now + 60_000)
         #expect(world.model.snapshot().codeChange == CodeChangeInfo(file: "views.py", savedAtMs: now))
         // The app probe was woken: its next sleep ends at once, with no time passing.
-        let slept = Task { await world.poller.wakeups.sleep(.seconds(60), or: .app) }
-        await eventually("the app probe's sleep cut short") { world.clock.pendingSleeps.isEmpty }
-        await slept.value
+        let woke = Mutex(false)
+        let slept = Task { await world.poller.wakeups.sleep(.seconds(60), or: .app); woke.withLock { $0 = true } }
+        defer { slept.cancel() }
+        await eventually("the app probe's sleep cut short") { woke.withLock { $0 } }
     }
 
     /// Where there is no inotify: modification times are looked at every 250 ms (manual time).

@@ -97,6 +97,11 @@ import Testing
         // The follower looked (it went back to sleep) and stayed.
         await eventually("the follower asleep again") { world.clock.sleepsStarted > sleeps && world.clock.pendingSleeps == [60_000] }
         #expect(world.runner.streams.count == 1 && world.runner.openStreams == [0])
+        // Both unready (the old one crashing too): the newer one is not taken until it is ready.
+        let sleeps2 = world.clock.sleepsStarted
+        world.setPods([World.pod("app-1", "app", ready: false, createdAt: 1000), World.pod("app-2", "app", ready: false, createdAt: 2000)])
+        await eventually("the follower asleep again") { world.clock.sleepsStarted > sleeps2 && world.clock.pendingSleeps == [60_000] }
+        #expect(world.runner.streams.count == 1 && world.runner.openStreams == [0])
         world.setPods([World.pod("app-1", "app", createdAt: 1000), World.pod("app-2", "app", createdAt: 2000)])
         guard await eventually("a stream of the new pod", { world.runner.streams.count == 2 }) else { return }
         #expect(Self.followed(world.runner.streams[1]) == ["logs", "-f", "--tail=200", "app-2", "-c", "app"])
