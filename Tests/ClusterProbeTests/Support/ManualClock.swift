@@ -51,7 +51,8 @@ final class ManualClock: TimeSource {
         }
     }
 
-    /// Moves both clocks on and resumes every sleep that is due.
+    /// Moves both clocks on and resumes every sleep that is due. It jumps: a sleep begun by a
+    /// resumed task waits for the next `advance`, so each step of a test is one visible move.
     func advance(by duration: Duration) {
         let ms = Self.milliseconds(duration)
         let due = state.withLock { s -> [Sleeper] in
