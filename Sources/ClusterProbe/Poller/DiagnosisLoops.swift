@@ -29,9 +29,9 @@ extension Poller {
                 backoff.reset()
                 continue
             }
-            if case .success(let info) = end, info.exitCode == 0, time.monotonicMs() - started > 10_000 {
+            if closedByServer(end, startedAt: started) {
                 backoff.reset()
-                continue // the API server closed a long watch: watch again
+                continue
             }
             let delay = backoff.fail()
             let reason = Problem(.failed, "event watch ended: " + KubectlDiagnosis.describe(end))
@@ -111,7 +111,7 @@ extension Poller {
             let started = time.monotonicMs()
             let end = await watchNodes()
             guard !Task.isCancelled else { return }
-            if case .success(let info) = end, info.exitCode == 0, time.monotonicMs() - started > 10_000 {
+            if closedByServer(end, startedAt: started) {
                 backoff.reset()
                 continue
             }

@@ -43,6 +43,15 @@ public final class Poller: Sendable {
     /// Ask a source again now (after an action changed the world).
     public func refresh(_ source: Wakeups.Source) { wakeups.wake(source) }
 
+    /// The API server closes long watches: one that ran this long and exited 0 is watched again
+    /// at once, with nothing to report (one constant for the pod, event and node watches).
+    static let longWatchMs = 10_000
+
+    func closedByServer(_ end: Result<StreamEnd, CommandError>, startedAt: Int) -> Bool {
+        guard case .success(let info) = end, info.exitCode == 0 else { return false }
+        return time.monotonicMs() - startedAt > Self.longWatchMs
+    }
+
     // MARK: - Loops
 
     func vmLoop() async {
@@ -92,9 +101,9 @@ public final class Poller: Sendable {
             let watchStarted = time.monotonicMs()
             let end = await watchPods()
             guard !Task.isCancelled else { return }
-            if case .success(let info) = end, info.exitCode == 0, time.monotonicMs() - watchStarted > 10_000 {
-                // The API server closes long watches: list and watch again, no error to show.
-                // (A watch that ends at once is retried with backoff below, never in a tight loop.)
+            if closedByServer(end, startedAt: watchStarted) {
+                // List and watch again, no error to show. (A watch that ends at once is retried
+                // with backoff below, never in a tight loop.)
                 continue
             }
             let delay = backoff.fail()
