@@ -53,7 +53,7 @@ enum TestData {
     }
 
     static func input(_ snap: EnvironmentSnapshot, ui: UIState = UIState(), logs: LogBuffer = appLog(), width: Int, height: Int) -> RenderInput {
-        RenderInput(snapshot: snap, logs: logs, followed: "app", ui: ui, width: width, height: height, nowMs: nowMs)
+        RenderInput(snapshot: snap, logs: logs, followed: .app, ui: ui, width: width, height: height, nowMs: nowMs)
     }
 }
 

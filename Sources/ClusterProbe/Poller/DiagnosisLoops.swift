@@ -21,7 +21,7 @@ extension Poller {
                 await wakeups.sleep(.seconds(300), or: .events)
                 continue
             }
-            let started = Clock.monotonicMs()
+            let started = time.monotonicMs()
             let end = await watchEvents()
             guard !Task.isCancelled else { return }
             guard let end else {
@@ -29,18 +29,16 @@ extension Poller {
                 backoff.reset()
                 continue
             }
-            if case .success(let info) = end, info.exitCode == 0, Clock.monotonicMs() - started > 10_000 {
+            if closedByServer(end, startedAt: started) {
                 backoff.reset()
-                continue // the API server closed a long watch: watch again
+                continue
             }
             let delay = backoff.fail()
-            let reason = "event watch ended: " + KubectlDiagnosis.describe(end)
-            model.update {
-                $0.events.fail(reason, at: Timestamp.now())
-                $0.events.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
-            }
+            let reason = Problem(.failed, "event watch ended: " + KubectlDiagnosis.describe(end))
+            let now = time.now()
+            model.update { $0.events.record(.failure(reason), at: now, nextAttemptIn: delay) }
             // A plain sleep: pod changes wake `.events` and must not cut a backoff short.
-            try? await Task.sleep(for: delay)
+            await time.sleep(for: delay)
         }
     }
 
@@ -51,14 +49,14 @@ extension Poller {
         let stream = Locked(WatchStream())
         let model = self.model
         let wakeups = self.wakeups
+        let time = self.time
         let publish: @Sendable () -> Void = {
             let snap = model.snapshot()
             let digest = table.with { $0.digest(pods: snap.pods.value ?? [], claim: snap.volume.value?.claim) }
-            let now = Timestamp.now()
+            let now = time.now()
             model.update { snap in
                 if snap.events.value != digest || snap.events.error != nil {
-                    snap.events.succeed(digest, at: now)
-                    snap.events.nextAttemptAt = nil
+                    snap.events.record(.success(digest), at: now, nextAttemptIn: nil)
                 }
             }
         }
@@ -67,7 +65,7 @@ extension Poller {
                 await self.runner.stream(self.config.target.watchWarningEvents(), mergeStderr: false) { lines in
                     let objects = stream.with { $0.objects(from: lines) }
                     guard !objects.isEmpty else { return }
-                    let now = Timestamp.now()
+                    let now = time.now()
                     for object in objects {
                         // One odd object is skipped; the stream goes on.
                         guard let change = try? KubeJSON.decode(EventWatchEvent.self, from: object) else { continue }
@@ -85,10 +83,10 @@ extension Poller {
                     if snap.needsEvents {
                         healthySince = nil
                         await wakeups.sleep(.seconds(300), or: .events)
-                    } else if let since = healthySince, Clock.monotonicMs() - since >= Self.healthyGrace {
+                    } else if let since = healthySince, time.monotonicMs() - since >= Self.healthyGrace {
                         return nil
                     } else {
-                        healthySince = healthySince ?? Clock.monotonicMs()
+                        healthySince = healthySince ?? time.monotonicMs()
                         await wakeups.sleep(.milliseconds(Self.healthyGrace), or: .events)
                     }
                 }
@@ -110,21 +108,20 @@ extension Poller {
                 await wakeups.sleep(.seconds(60), or: .nodes)
                 continue
             }
-            let started = Clock.monotonicMs()
+            let started = time.monotonicMs()
             let end = await watchNodes()
             guard !Task.isCancelled else { return }
-            if case .success(let info) = end, info.exitCode == 0, Clock.monotonicMs() - started > 10_000 {
+            if closedByServer(end, startedAt: started) {
                 backoff.reset()
                 continue
             }
             // Forbidden on a shared cluster, or the cluster went away: say so in the source, back
             // off up to 5 min (a missing permission does not come back by itself).
             let delay = backoff.fail()
-            model.update {
-                $0.node.fail("node watch ended: " + KubectlDiagnosis.describe(end), at: Timestamp.now())
-                $0.node.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
-            }
-            try? await Task.sleep(for: delay)
+            let reason = Problem(.failed, "node watch ended: " + KubectlDiagnosis.describe(end))
+            let now = time.now()
+            model.update { $0.node.record(.failure(reason), at: now, nextAttemptIn: delay) }
+            await time.sleep(for: delay)
         }
     }
 
@@ -132,6 +129,7 @@ extension Poller {
         let nodes = Locked([String: NodeHealth]())
         let stream = Locked(WatchStream())
         let model = self.model
+        let time = self.time
         return await runner.stream(config.target.watchNodes(), mergeStderr: false) { lines in
             let objects = stream.with { $0.objects(from: lines) }
             guard !objects.isEmpty else { return }
@@ -149,11 +147,10 @@ extension Poller {
                 return table.values.sorted { $0.name < $1.name }
             }
             // Unchanged conditions (a heartbeat, a new image) leave the model as it is: no redraw.
-            let now = Timestamp.now()
+            let now = time.now()
             model.update { snap in
                 if snap.node.value != list || snap.node.error != nil || snap.node.freshAt == nil {
-                    snap.node.succeed(list, at: now)
-                    snap.node.nextAttemptAt = nil
+                    snap.node.record(.success(list), at: now, nextAttemptIn: nil)
                 }
             }
         }

@@ -14,16 +14,20 @@ final class LogBatcher: Sendable {
     /// a scheduled flush's) can never arrive out of order. `deliver` never calls back in here.
     private let delivering = Mutex(())
     private let deliver: @Sendable ([String]) -> Void
+    private let time: any TimeSource
     static let interval: Duration = .milliseconds(50)
 
-    init(deliver: @escaping @Sendable ([String]) -> Void) { self.deliver = deliver }
+    init(time: any TimeSource = SystemTime(), deliver: @escaping @Sendable ([String]) -> Void) {
+        self.time = time
+        self.deliver = deliver
+    }
 
     func add(_ lines: [String]) {
         let schedule = delivering.withLock { _ in addAndDeliver(lines) }
         if schedule {
             // Lines held back are delivered by the next add or, if the stream goes quiet, here.
-            Task { [weak self] in
-                try? await Task.sleep(for: Self.interval)
+            Task { [weak self, time] in
+                await time.sleep(for: Self.interval)
                 self?.pending.withLock { $0.flushScheduled = false }
                 self?.flush()
             }
@@ -34,7 +38,7 @@ final class LogBatcher: Sendable {
     private func addAndDeliver(_ lines: [String]) -> Bool {
         let (batch, schedule): ([String]?, Bool) = pending.withLock { p in
             p.lines.append(contentsOf: lines)
-            let now = Clock.monotonicMs()
+            let now = time.monotonicMs()
             // A quiet stream's line goes out at once; a flood goes out in chunks, at most every 50 ms.
             guard p.lines.count >= 4096 || now - p.last >= 50 else {
                 defer { p.flushScheduled = true }

@@ -7,17 +7,20 @@ extension Poller {
         var previousFetched: Set<String> = []
         while !Task.isCancelled {
             let component = model.followed
+            let container = component.rawValue
             let snap = model.snapshot()
-            guard let pod = snap.pod(for: component), pod.phase == "Running" || pod.restarts > 0 else {
-                model.update { $0.logs.fail("waiting for a running \(component) pod", at: Timestamp.now()) }
+            guard let pod = snap.pod(for: container), pod.phase == "Running" || pod.restarts > 0 else {
+                let now = time.now()
+                let waiting = Problem(.failed, "waiting for a running \(container) pod")
+                model.update { $0.logs.record(.failure(waiting), at: now, nextAttemptIn: nil) }
                 await wakeups.sleep(.seconds(1), or: .logs)
                 continue
             }
-            let source: LogSource = component == "mysql" ? .mysql : .app
+            let source = LogSource(component)
             // After a crash the current container may be empty: show why the last one died.
             if pod.restarts > 0, !previousFetched.contains("\(pod.name)#\(pod.restarts)") {
                 previousFetched.insert("\(pod.name)#\(pod.restarts)")
-                let command = config.target.previousLogs(pod: pod.name, container: component, tail: 50)
+                let command = config.target.previousLogs(pod: pod.name, container: container, tail: 50)
                 if case .success(let output) = await runner.run(command), output.exitCode == 0, !output.stdout.isEmpty {
                     var lines = ["── previous container of \(pod.name) (restart \(pod.restarts)) ──"]
                     var splitter = LineSplitter()
@@ -26,16 +29,17 @@ extension Poller {
                     model.appendLog(source, lines + ["── end of previous container ──"])
                 }
             }
-            model.appendLog(source, ["── following \(pod.name) -c \(component) ──"])
-            model.update { $0.logs.succeed(LogStreamInfo(pod: pod.name, container: component), at: Timestamp.now()) }
+            model.appendLog(source, ["── following \(pod.name) -c \(container) ──"])
+            let now = time.now()
+            model.update { $0.logs.record(.success(LogStreamInfo(pod: pod.name, container: container)), at: now, nextAttemptIn: nil) }
             let model = self.model
-            let batcher = LogBatcher { [weak self] lines in
+            let batcher = LogBatcher(time: time) { [weak self] lines in
                 model.appendLog(source, lines)
                 if source == .app { self?.noticeReload(in: lines) }
             }
             let end = await withTaskGroup(of: Result<StreamEnd, CommandError>?.self) { group in
                 group.addTask {
-                    await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: component, tail: self.config.logTail),
+                    await self.runner.stream(self.config.target.followLogs(pod: pod.name, container: container, tail: self.config.logTail),
                                              mergeStderr: false) { batcher.add($0) }
                 }
                 // Reattaches when the user picks another log or a newer pod takes over. It sleeps
@@ -45,7 +49,7 @@ extension Poller {
                     while !Task.isCancelled {
                         await self.wakeups.sleep(.seconds(60), or: .logs)
                         if self.model.followed != component { return nil }
-                        if let current = self.model.snapshot().pod(for: component), current.name != pod.name,
+                        if let current = self.model.snapshot().pod(for: container), current.name != pod.name,
                            current.readyContainers > 0 {
                             return nil
                         }
@@ -66,7 +70,10 @@ extension Poller {
             let delay = backoff.fail()
             let why = KubectlDiagnosis.describe(end)
             model.appendLog(source, ["── log stream of \(pod.name) ended: \(why); reattaching in \(DurationFormat.short(delay)) ──"])
-            model.update { $0.logs.fail("log stream ended: \(why)", at: Timestamp.now()) }
+            // The follower's own sleep below is the retry; the log line names its delay.
+            let ended = Problem(.failed, "log stream ended: \(why)")
+            let failedAt = time.now()
+            model.update { $0.logs.record(.failure(ended), at: failedAt, nextAttemptIn: nil) }
             await wakeups.sleep(delay, or: .logs)
         }
     }

@@ -5,11 +5,15 @@ public final class Poller: Sendable {
     public let probes: Probes
     public let model: EnvironmentModel
     private let tasks = TaskBag()
-    let wakeups = Wakeups()
+    let wakeups: Wakeups
+    /// Every loop reads the time and sleeps through this (tests move a manual clock).
+    let time: any TimeSource
 
-    public init(probes: Probes, model: EnvironmentModel) {
+    public init(probes: Probes, model: EnvironmentModel, time: any TimeSource = SystemTime()) {
         self.probes = probes
         self.model = model
+        self.time = time
+        wakeups = Wakeups(time: time)
     }
 
     var config: ProbeConfig { probes.config }
@@ -39,6 +43,15 @@ public final class Poller: Sendable {
     /// Ask a source again now (after an action changed the world).
     public func refresh(_ source: Wakeups.Source) { wakeups.wake(source) }
 
+    /// The API server closes long watches: one that ran this long and exited 0 is watched again
+    /// at once, with nothing to report (one constant for the pod, event and node watches).
+    static let longWatchMs = 10_000
+
+    func closedByServer(_ end: Result<StreamEnd, CommandError>, startedAt: Int) -> Bool {
+        guard case .success(let info) = end, info.exitCode == 0 else { return false }
+        return time.monotonicMs() - startedAt > Self.longWatchMs
+    }
+
     // MARK: - Loops
 
     func vmLoop() async {
@@ -50,7 +63,8 @@ public final class Poller: Sendable {
             case .success: backoff.reset(); delay = config.intervals.vm
             case .failure: delay = max(config.intervals.vm, backoff.fail())
             }
-            model.update { $0.vm.apply(result, at: Timestamp.now()); $0.vm.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds) }
+            let now = time.now()
+            model.update { $0.vm.record(result, at: now, nextAttemptIn: delay) }
             await wakeups.sleep(delay, or: .vm)
         }
     }
@@ -71,34 +85,32 @@ public final class Poller: Sendable {
             switch await probes.pods() {
             case .failure(let error):
                 let delay = backoff.fail()
-                model.update {
-                    $0.pods.fail(KubectlDiagnosis.problem(error), at: Timestamp.now())
-                    $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
-                }
+                let now = time.now()
+                model.update { $0.pods.record(.failure(error), at: now, nextAttemptIn: delay) }
                 await wakeups.sleep(delay, or: .pods)
                 continue
             case .success(let pods):
                 backoff.reset()
-                model.update { $0.pods.succeed(pods, at: Timestamp.now()); $0.pods.nextAttemptAt = nil }
+                let now = time.now()
+                // The watch below keeps the list current: no attempt is due.
+                model.update { $0.pods.record(.success(pods), at: now, nextAttemptIn: nil) }
                 wakeups.wake(.events)
                 wakeups.wake(.nodes)
                 wakeups.wake(.logs)
             }
-            let watchStarted = Clock.monotonicMs()
+            let watchStarted = time.monotonicMs()
             let end = await watchPods()
             guard !Task.isCancelled else { return }
-            if case .success(let info) = end, info.exitCode == 0, Clock.monotonicMs() - watchStarted > 10_000 {
-                // The API server closes long watches: list and watch again, no error to show.
-                // (A watch that ends at once is retried with backoff below, never in a tight loop.)
+            if closedByServer(end, startedAt: watchStarted) {
+                // List and watch again, no error to show. (A watch that ends at once is retried
+                // with backoff below, never in a tight loop.)
                 continue
             }
             let delay = backoff.fail()
             var reason = KubectlDiagnosis.problem(end)
             reason.text = "pod watch ended: " + reason.text
-            model.update {
-                $0.pods.fail(reason, at: Timestamp.now())
-                $0.pods.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
-            }
+            let now = time.now()
+            model.update { $0.pods.record(.failure(reason), at: now, nextAttemptIn: delay) }
             await wakeups.sleep(delay, or: .pods)
         }
     }
@@ -108,13 +120,15 @@ public final class Poller: Sendable {
         let stream = Locked(WatchStream())
         let model = self.model
         let wakeups = self.wakeups
+        let time = self.time
         return await runner.stream(config.target.watchPods(), mergeStderr: false) { lines in
             // Lines arrive sanitized; JSON structure survives that (control characters only occur escaped).
             let objects = stream.with { $0.objects(from: lines) }
             for object in objects {
                 guard let event = try? KubeJSON.decode(PodWatchEvent.self, from: object) else { continue }
                 let pods = table.with { t -> [PodSummary] in t.apply(event); return t.sorted }
-                model.update { $0.pods.succeed(pods, at: Timestamp.now()) }
+                let now = time.now()
+                model.update { $0.pods.record(.success(pods), at: now, nextAttemptIn: nil) }
             }
             // A pod changed: the event loop decides whether events are needed now, and the log
             // follower whether a newer pod took over.
@@ -129,24 +143,22 @@ public final class Poller: Sendable {
         while !Task.isCancelled {
             let previous = model.snapshot().app.value
             var health = await probes.app()
-            let now = Timestamp.now()
+            let now = time.now()
             // A change between two real answers (not to or from an error) is a change of the app.
             let changed = previous?.firstLine != nil && health.firstLine != nil && previous?.firstLine != health.firstLine
             health.bodyChangedAt = changed ? now : previous?.bodyChangedAt
+            let nowMs = time.wallMs()
             model.update { snap in
-                if let error = health.error {
-                    snap.app.value = health
-                    snap.app.fail(error, at: now)
-                } else {
-                    snap.app.succeed(health, at: now)
-                }
-                snap.app.nextAttemptAt = now + Int(self.config.intervals.app.components.seconds)
-                if changed, let live = snap.codeChange?.live(at: Clock.wallMs(), signal: "response changed") {
+                let result: Result<AppHealth, Problem> = health.error.map { .failure(Problem(.failed, $0)) } ?? .success(health)
+                snap.app.record(result, at: now, nextAttemptIn: self.config.intervals.app)
+                // A failed answer still has a value worth showing (status code, latency).
+                if health.error != nil { snap.app.value = health }
+                if changed, let live = snap.codeChange?.live(at: nowMs, signal: "response changed") {
                     snap.codeChange = live
                 }
             }
             // While a saved edit is not yet visible, look often so the figure is precise.
-            let pending = model.snapshot().codeChange?.isWaiting(nowMs: Clock.wallMs()) ?? false
+            let pending = model.snapshot().codeChange?.isWaiting(nowMs: time.wallMs()) ?? false
             await wakeups.sleep(pending ? .milliseconds(100) : config.intervals.app, or: .app)
         }
     }
@@ -174,10 +186,8 @@ public final class Poller: Sendable {
             case .success: delay = config.intervals.volume
             case .failure: delay = max(backoff.fail(), .seconds(5))
             }
-            model.update {
-                $0.volume.apply(result, at: Timestamp.now())
-                $0.volume.nextAttemptAt = Timestamp.now() + Int(delay.components.seconds)
-            }
+            let now = time.now()
+            model.update { $0.volume.record(result, at: now, nextAttemptIn: delay) }
             wakeups.wake(.events) // the claim's phase may have changed
             await wakeups.sleep(delay, or: .volume)
         }

@@ -10,6 +10,9 @@ public final class Wakeups: Sendable {
         var waiters: [Source: CheckedContinuation<Void, Never>] = [:]
     }
     private let state = Mutex(State())
+    private let time: any TimeSource
+
+    public init(time: any TimeSource = SystemTime()) { self.time = time }
 
     public func wake(_ source: Source) {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
@@ -24,7 +27,7 @@ public final class Wakeups: Sendable {
     func sleep(_ duration: Duration, or source: Source) async {
         if state.withLock({ $0.pending.remove(source) != nil }) { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { await self.time.sleep(for: duration) }
             group.addTask { await self.woken(source) }
             await group.next()
             group.cancelAll()

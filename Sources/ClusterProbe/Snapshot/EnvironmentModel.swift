@@ -1,23 +1,13 @@
 import Synchronization
 
-/// Which log a pane shows.
-public enum LogSource: String, Sendable, CaseIterable, Codable {
-    case app, mysql, action
-
-    public var next: LogSource {
-        let all = Self.allCases
-        return all[(all.firstIndex(of: self)! + 1) % all.count]
-    }
-}
-
 /// The one shared, thread-safe place where probes write and the UI reads (k9s' model layer).
 /// Readers get value copies; `version` tells them whether anything changed since they last looked.
 public final class EnvironmentModel: Sendable {
     public struct State: Sendable {
         public var snapshot: EnvironmentSnapshot
         public var logs: [LogSource: LogBuffer]
-        /// The component the log stream follows (`app` or `mysql`).
-        public var followed: String = "app"
+        /// The component the log stream follows.
+        public var followed: Component = .app
         public var version: UInt64 = 0
     }
 
@@ -67,9 +57,9 @@ public final class EnvironmentModel: Sendable {
         changed(true)
     }
 
-    public var followed: String { state.withLock { $0.followed } }
+    public var followed: Component { state.withLock { $0.followed } }
 
-    public func setFollowed(_ component: String) {
+    public func setFollowed(_ component: Component) {
         changed(state.withLock { s in
             guard s.followed != component else { return false }
             s.followed = component

@@ -43,9 +43,31 @@ public struct SourceState<Value: Sendable & Equatable & Codable>: Sendable, Equa
     /// Records a command's outcome: the value, or the problem `diagnose` makes of the error.
     public mutating func apply(_ result: Result<Value, CommandError>, at now: Int,
                                diagnose: (CommandError) -> Problem = KubectlDiagnosis.problem) {
+        apply(result.mapError(diagnose), at: now)
+    }
+
+    /// Records an attempt's outcome: the value, or the problem.
+    public mutating func apply(_ result: Result<Value, Problem>, at now: Int) {
         switch result {
         case .success(let value): succeed(value, at: now)
-        case .failure(let error): fail(diagnose(error), at: now)
+        case .failure(let problem): fail(problem, at: now)
         }
     }
+
+    /// The poller's one place for an attempt's bookkeeping: the outcome, when it was asked, and
+    /// when the next attempt is due (`nextAttemptIn` nil: none is scheduled, e.g. a live stream).
+    /// The loops only decide the delay. Due times are whole seconds, like every other time here.
+    public mutating func record(_ result: Result<Value, Problem>, at now: Int, nextAttemptIn delay: Duration?) {
+        apply(result, at: now)
+        nextAttemptAt = delay.map { now + Int($0.components.seconds) }
+    }
+
+    /// `record` for a command's outcome; `diagnose` turns its error into a problem.
+    public mutating func record(_ result: Result<Value, CommandError>, at now: Int, nextAttemptIn delay: Duration?,
+                                diagnose: (CommandError) -> Problem = KubectlDiagnosis.problem) {
+        record(result.mapError(diagnose), at: now, nextAttemptIn: delay)
+    }
 }
+
+/// So an attempt's outcome is a plain `Result<Value, Problem>`.
+extension Problem: Error {}

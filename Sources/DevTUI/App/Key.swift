@@ -1,3 +1,5 @@
+import ClusterProbe
+
 /// A key as the dashboard understands it; the terminal layer translates ncurses codes.
 enum Key: Equatable, Sendable {
     case char(Character)
@@ -11,7 +13,7 @@ enum Effect: Equatable, Sendable {
     case restartApp
     case teardown
     case shell(pod: String)
-    case followLogs(component: String)
+    case followLogs(component: Component)
     /// Run `devtui doctor` in the background (its report comes back as an event).
     case runDoctor
     case quit

@@ -77,7 +77,7 @@ enum KeyHandler {
             ui.logSource = ui.logSource.next
             ui.scroll = 0
             ui.follow = true
-            if ui.logSource != .action { return [.followLogs(component: ui.logSource.rawValue)] }
+            if let component = ui.logSource.component { return [.followLogs(component: component)] }
         case .toggleFollow:
             ui.follow.toggle()
             if ui.follow { ui.scroll = 0 }

@@ -37,7 +37,7 @@ enum LogsView {
         } else {
             parts.append("paused ↑\(input.ui.scroll) — f to follow")
         }
-        if input.ui.logSource != .action, let error = input.snapshot.logs.error, input.followed == input.ui.logSource.rawValue {
+        if let error = input.snapshot.logs.error, input.ui.logSource.component == input.followed {
             parts.append(error)
         }
         return parts.joined(separator: g.ellipsisSep)

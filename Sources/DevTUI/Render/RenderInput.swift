@@ -4,7 +4,8 @@ import ClusterProbe
 struct RenderInput: Sendable {
     var snapshot: EnvironmentSnapshot
     var logs: LogBuffer
-    var followed: String
+    /// The component whose stream the log follower is on (its error belongs to that log only).
+    var followed: Component
     var ui: UIState
     var width: Int
     var height: Int

@@ -28,3 +28,23 @@ import Testing
         #expect(lines.count == 10_000 && lines.first == "line 0" && lines.last == "line 9999")
     }
 }
+
+/// The batcher's 50 ms, on a manual clock: exact, and no test waits for it.
+@Suite struct LogBatcherClockTests {
+    @Test func aHeldBackLineArrivesFiftyMillisecondsLater() async {
+        let clock = ManualClock()
+        let delivered = Mutex<[[String]]>([])
+        let batcher = LogBatcher(time: clock) { lines in delivered.withLock { $0.append(lines) } }
+        batcher.add(["first"])
+        clock.advance(by: .milliseconds(49))
+        batcher.add(["second"])
+        #expect(delivered.withLock { $0 } == [["first"]], "a line within 50 ms of the last batch went out alone")
+        guard await eventually("the flush waiting", { clock.pendingSleeps == [50] }) else { return }
+        clock.advance(by: .milliseconds(50))
+        await eventually("the held-back line") { delivered.withLock { $0.count } == 2 }
+        #expect(delivered.withLock { $0 } == [["first"], ["second"]])
+        // Quiet for 50 ms: the next line goes out at once.
+        batcher.add(["third"])
+        #expect(delivered.withLock { $0.last } == ["third"])
+    }
+}

@@ -52,3 +52,19 @@ import Testing
         #expect(ended.withLock { $0 })
     }
 }
+
+/// Wakeups sleep on the poller's injected clock, so loops built on them are tested without real time.
+@Suite struct WakeupsClockTests {
+    @Test func aSleepEndsWhenTheInjectedClockReachesIt() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let ended = Mutex(false)
+        let sleeper = Task { await wakeups.sleep(.seconds(2), or: .volume); ended.withLock { $0 = true } }
+        defer { sleeper.cancel() }
+        guard await eventually("a 2 s sleep", { clock.pendingSleeps == [2000] }) else { return }
+        clock.advance(by: .milliseconds(1999))
+        #expect(clock.pendingSleeps == [1], "the sleep ended early")
+        clock.advance(by: .milliseconds(1))
+        await eventually("the sleep over") { ended.withLock { $0 } }
+    }
+}

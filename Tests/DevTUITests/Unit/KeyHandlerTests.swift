@@ -82,10 +82,10 @@ import Testing
 
     @Test func logSourceCyclesAndFollowsTheComponent() {
         var ui = UIState()
-        #expect(KeyHandler.handle(.char("l"), &ui, context()) == [.followLogs(component: "mysql")])
+        #expect(KeyHandler.handle(.char("l"), &ui, context()) == [.followLogs(component: .mysql)])
         #expect(KeyHandler.handle(.char("l"), &ui, context()).isEmpty)
         #expect(ui.logSource == .action)
-        #expect(KeyHandler.handle(.char("l"), &ui, context()) == [.followLogs(component: "app")])
+        #expect(KeyHandler.handle(.char("l"), &ui, context()) == [.followLogs(component: .app)])
     }
 
     @Test func helpClosesOnAnyKeyWithoutActing() {
