@@ -42,6 +42,20 @@ import Testing
         }
     }
 
+    @Test func everyScalarThatStandsAloneIsACharacterOfItsOwnBesideAnyOther() {
+        // Exhaustive over the ranges: next to ASCII and next to itself, each stays one character
+        // (an Extend, SpacingMark, Prepend, joiner or Hangul jamo among them would merge).
+        var checked = 0
+        for v in UInt32(0)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(v), TextWidth.standsAlone(scalar) else { continue }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: ["a", scalar, scalar, "b", scalar])
+            #expect(String(text).count == 5, "U+\(String(v, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 1000)
+    }
+
     /// The walk `put` did before its fast path: one grapheme at a time.
     static func reference(_ text: String, width: Int, x: Int, maxWidth: Int?) -> ([Cell], Int) {
         var row = Array(repeating: Cell(char: " ", style: .normal), count: width)
