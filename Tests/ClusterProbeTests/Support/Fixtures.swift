@@ -69,27 +69,3 @@ struct StandinWorld {
     }
 }
 
-/// A loopback port that refuses connections for as long as this object lives: bound, never
-/// listening, so no other test can take the port while it is in use as "nothing listens here".
-final class RefusingPort: @unchecked Sendable {
-    let port: UInt16
-    private let fd: Int32
-
-    init() {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var bound = sockaddr_in()
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
-        port = UInt16(bigEndian: bound.sin_port)
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    var url: String { "http://127.0.0.1:\(port)/" }
-}

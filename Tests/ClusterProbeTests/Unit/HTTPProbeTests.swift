@@ -2,49 +2,6 @@ import Foundation
 import Testing
 @testable import ClusterProbe
 
-/// A one-shot TCP server on loopback that answers one connection with canned bytes. Its thread
-/// owns the listening socket and closes it after that connection (closing it from another thread
-/// could let a parallel test's new socket reuse the descriptor under a blocked accept).
-final class CannedServer: @unchecked Sendable {
-    let port: UInt16
-
-    init(response: [UInt8], delayMs: Int = 0) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        listen(fd, 8)
-        var bound = sockaddr_in()
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) } }
-        port = UInt16(bigEndian: bound.sin_port)
-        let listener = fd
-        Thread.detachNewThread {
-            let client = accept(listener, nil, nil)
-            close(listener)
-            guard client >= 0 else { return }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            _ = recv(client, &buffer, buffer.count, 0)
-            if delayMs > 0 { usleep(useconds_t(delayMs * 1000)) }
-            _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            // Graceful close: closing with unread request bytes would send RST, and a reset can
-            // discard the answer before the client reads it.
-            shutdown(client, Int32(SHUT_WR))
-            var timeout = timeval(tv_sec: 1, tv_usec: 0)
-            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            while recv(client, &buffer, buffer.count, 0) > 0 {}
-            close(client)
-        }
-    }
-
-    var url: String { "http://127.0.0.1:\(port)/" }
-
-}
-
 @Suite struct HTTPProbeTests {
     @Test func readsStatusAndBody() async {
         let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 23\r\nConnection: keep-alive\r\n\r\nHello Devops 123, 1234!".utf8))
