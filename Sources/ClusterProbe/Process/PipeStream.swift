@@ -102,6 +102,10 @@ struct PipeStream: Sendable {
     }
 }
 
+/// syscall(2), for pidfd_open (glibc wraps it only from 2.36). Integer arguments only.
+@_silgen_name("syscall")
+private func linuxSyscall(_ number: Int, _ a: Int, _ b: Int) -> Int
+
 /// pipe2(2): close-on-exec from the start, so no child spawned meanwhile on another thread inherits
 /// a write end and holds our stream open. The Glibc module does not import it (a GNU extension).
 @_silgen_name("pipe2")
@@ -138,24 +142,31 @@ private final class RunningChild: Sendable {
     func start(_ continuation: CheckedContinuation<(Int32, [UInt8], Bool), Never>) {
         DispatchQueue(label: "devtui.stream").async { [self] in
             let stderr = readUntilClosed()
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            // Waited for without reaping, then marked under the lock, then reaped: until the flag
+            // is set the zombie keeps the pid (and so the group id) from being reused, so a stop()
+            // racing with the exit can never signal someone else's group.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
             let stopped = state.withLock { s -> Bool in
                 s.reaped = true
                 return s.stopRequested
             }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             continuation.resume(returning: (Self.exitCode(status), stderr, stopped))
         }
     }
 
     /// SIGTERM to the child's group now, SIGKILL a second later if it is still there.
     func stop() {
-        let signalNow = state.withLock { s -> Bool in
+        // Signalled under the lock: the child cannot be reaped (its pid freed) in between.
+        let signalled = state.withLock { s -> Bool in
             s.stopRequested = true
-            return !s.reaped
+            if s.reaped { return false }
+            kill(-pid, SIGTERM)
+            return true
         }
-        guard signalNow else { return }
-        kill(-pid, SIGTERM)
+        guard signalled else { return }
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(1)) { [self] in
             // Checked under the lock: once reaped, the pid may belong to someone else.
             state.withLock { s in if !s.reaped { kill(-pid, SIGKILL) } }
@@ -170,14 +181,29 @@ private final class RunningChild: Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var open = [stdoutFD] + (stderrFD.map { [$0] } ?? [])
         defer { open.forEach { close($0) } }
+        // The child's exit ends the stream even while a grandchild still holds a pipe (as
+        // swift-subprocess's monitor does): a pidfd turns readable when it exits (Linux 5.3+;
+        // without one the pipes alone decide, as before).
+        var pidFD = Int32(truncatingIfNeeded: linuxSyscall(434 /* SYS_pidfd_open */, Int(pid), 0))
+        defer { if pidFD >= 0 { close(pidFD) } }
+        var draining = false
         while !open.isEmpty {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if pidFD >= 0 { fds.append(pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), draining ? 0 : -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
+            // Exited, and nothing left to read at once: what a grandchild writes later is not its output.
+            if draining, ready == 0 { break }
             for entry in fds where entry.revents != 0 {
+                if entry.fd == pidFD {
+                    close(pidFD)
+                    pidFD = -1
+                    draining = true
+                    continue
+                }
                 let n = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
                 if n < 0, errno == EINTR || errno == EAGAIN { continue }
                 let isStdout = entry.fd == stdoutFD
@@ -201,6 +227,12 @@ private final class RunningChild: Sendable {
                     stderr += buffer[0..<min(n, PipeStream.stderrLimit - stderr.count)]
                 }
             }
+        }
+        if open.contains(stdoutFD) {
+            // Left open by a grandchild: the child's unfinished last line still counts.
+            var tail: [String] = []
+            splitter.finish { tail.append($0) }
+            if !tail.isEmpty { onLines(tail) }
         }
         return stderr
     }

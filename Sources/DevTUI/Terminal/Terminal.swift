@@ -107,8 +107,12 @@ final class Terminal {
         painted = frame
     }
 
-    /// One row, in runs of one style. Rows are always full width, so nothing needs erasing first.
+    /// One row, in runs of one style. Cleared first: where the C library's width of a character
+    /// differs from TextWidth's (U+2060, U+FEFF, many emoji), curses writes fewer or more cells
+    /// than the frame holds, and cells it does not reach would keep the previous row's text.
     private func paintRow(_ row: [Cell], y: Int, isLast: Bool, width: Int) {
+        wmove(devtui_stdscr(), Int32(y), 0)
+        wclrtoeol(devtui_stdscr())
         var x = 0
         while x < row.count {
             let style = row[x].style
