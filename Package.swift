@@ -14,15 +14,17 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
-        // The only C in the package: ncursesw plus inline wrappers for its macros and globals.
+        // ncursesw plus inline wrappers for its macros and globals (the UI's only C).
         .systemLibrary(
             name: "CNCurses",
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
+        // pipe2, pidfd_open and mallopt: C library calls the Glibc module does not import.
+        .target(name: "CSystemShims"),
         .target(
             name: "ClusterProbe",
-            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["CSystemShims", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

@@ -25,5 +25,7 @@ static inline int devtui_key_npage(void) { return KEY_NPAGE; }
 static inline int devtui_key_home(void) { return KEY_HOME; }
 static inline int devtui_key_end(void) { return KEY_END; }
 static inline int devtui_err(void) { return ERR; }
+static inline int devtui_cury(void) { return getcury(stdscr); }
+static inline int devtui_curx(void) { return getcurx(stdscr); }
 
 #endif

@@ -1,4 +1,5 @@
 #if os(Linux)
+import CSystemShims
 import Dispatch
 import Synchronization
 
@@ -27,10 +28,12 @@ struct PipeStream: Sendable {
     static let stderrLimit = 65_536
 
     func run(_ onLines: @escaping @Sendable ([String]) -> Void) async -> Result<StreamEnd, CommandError> {
+        // Stopped before it started: start nothing.
+        if Task.isCancelled { return .success(StreamEnd(exitCode: -1, message: "cancelled")) }
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
-        guard linuxPipe2(&out, O_CLOEXEC) == 0 else { return .failure(launchError(errno)) }
-        if !mergeStderr, linuxPipe2(&err, O_CLOEXEC) != 0 {
+        guard devtui_pipe_cloexec(&out) == 0 else { return .failure(launchError(errno)) }
+        if !mergeStderr, devtui_pipe_cloexec(&err) != 0 {
             let code = errno
             close(out[0]); close(out[1])
             return .failure(launchError(code))
@@ -101,15 +104,6 @@ struct PipeStream: Sendable {
         return rc == 0 ? .success(pid) : .failure(launchError(rc))
     }
 }
-
-/// syscall(2), for pidfd_open (glibc wraps it only from 2.36). Integer arguments only.
-@_silgen_name("syscall")
-private func linuxSyscall(_ number: Int, _ a: Int, _ b: Int) -> Int
-
-/// pipe2(2): close-on-exec from the start, so no child spawned meanwhile on another thread inherits
-/// a write end and holds our stream open. The Glibc module does not import it (a GNU extension).
-@_silgen_name("pipe2")
-private func linuxPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 /// One spawned child: a thread that reads its pipes until both close and then reaps it, and
 /// stopping it. The thread sleeps in poll(2) while the child is quiet. (Dispatch read sources were
@@ -184,7 +178,7 @@ private final class RunningChild: Sendable {
         // The child's exit ends the stream even while a grandchild still holds a pipe (as
         // swift-subprocess's monitor does): a pidfd turns readable when it exits (Linux 5.3+;
         // without one the pipes alone decide, as before).
-        var pidFD = Int32(truncatingIfNeeded: linuxSyscall(434 /* SYS_pidfd_open */, Int(pid), 0))
+        var pidFD = devtui_pidfd_open(pid)
         defer { if pidFD >= 0 { close(pidFD) } }
         var draining = false
         while !open.isEmpty {

@@ -100,8 +100,11 @@ final class Terminal {
         // through curses each time was most of its CPU.
         let previous = painted.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
         if previous == nil { werase(devtui_stdscr()) }
-        for (y, row) in frame.rows.enumerated() where previous?.rows[y] != row {
-            paintRow(row, y: y, isLast: y == frame.height - 1, width: frame.width)
+        var spilled = false
+        for (y, row) in frame.rows.enumerated() where spilled || previous?.rows[y] != row {
+            // A run the C library finds wider than TextWidth does (some emoji) wraps into the next
+            // row: repaint that one too, or it keeps the stray cells.
+            spilled = paintRow(row, y: y, isLast: y == frame.height - 1, width: frame.width)
         }
         wrefresh(devtui_stdscr())
         painted = frame
@@ -110,7 +113,9 @@ final class Terminal {
     /// One row, in runs of one style. Cleared first: where the C library's width of a character
     /// differs from TextWidth's (U+2060, U+FEFF, many emoji), curses writes fewer or more cells
     /// than the frame holds, and cells it does not reach would keep the previous row's text.
-    private func paintRow(_ row: [Cell], y: Int, isLast: Bool, width: Int) {
+    /// True when a run wrapped past the row's end into the next row.
+    private func paintRow(_ row: [Cell], y: Int, isLast: Bool, width: Int) -> Bool {
+        var spilled = false
         wmove(devtui_stdscr(), Int32(y), 0)
         wclrtoeol(devtui_stdscr())
         var x = 0
@@ -130,7 +135,12 @@ final class Terminal {
             let count = (isLast && x == width) ? Int32(wide.count - 2) : -1
             _ = mvwaddnwstr(devtui_stdscr(), Int32(y), Int32(start), &wide, count)
             wattr_off(devtui_stdscr(), attr_t(UInt32(bitPattern: attr)), nil)
+            // Only a run that ends at the frame's last column may leave the cursor on the next row,
+            // at its start; anything further went past the edge.
+            let cursorY = Int(devtui_cury())
+            if cursorY > y + 1 || (cursorY == y + 1 && (devtui_curx() > 0 || x < width)) { spilled = true }
         }
+        return spilled
     }
 
     private func attribute(_ style: Style) -> Int32 {
