@@ -199,8 +199,10 @@ public final class InotifyCodeWatcher: @unchecked Sendable {
                     forget(relative + "/")
                 } else if event.has(IN_CREATE) || event.has(IN_MOVED_TO), folder.depth > 0,
                           let newest = watch(relative + "/", depth: folder.depth - 1, report: true) {
-                    // Files written before the watch existed (mkdir, then a quick save) count too.
-                    saves.append(newest)
+                    // Files written before the watch existed (mkdir, then a quick save) count too,
+                    // as saved now: a folder moved in keeps its files' old times, and a clock
+                    // started days ago would read as "not live" at once.
+                    saves.append((newest.0, Clock.wallMs()))
                 }
             } else if event.has(IN_CLOSE_WRITE) || event.has(IN_MOVED_TO), event.name.hasSuffix(".py") {
                 var info = stat()

@@ -7,9 +7,11 @@ import Testing
 /// What a watcher reported, and bounded real-time waits for inotify delivery (a few ms here; a
 /// wait that runs out fails the test).
 final class Reports: Sendable {
-    private let saves = Mutex<[String]>([])
-    var onChange: @Sendable (String, Int) -> Void { { file, _ in self.saves.withLock { $0.append(file) } } }
-    var all: [String] { saves.withLock { $0 } }
+    private let saves = Mutex<[(file: String, mtimeMs: Int)]>([])
+    var onChange: @Sendable (String, Int) -> Void { { file, mtime in self.saves.withLock { $0.append((file, mtime)) } } }
+    var all: [String] { saves.withLock { $0.map(\.file) } }
+    /// The time reported with the first save of `file`.
+    func time(of file: String) -> Int? { saves.withLock { $0.first { $0.file == file }?.mtimeMs } }
 
     /// Waits until `file` was reported; false after `timeoutMs`.
     func waitFor(_ file: String, timeoutMs: Int = 3000) -> Bool {
@@ -106,8 +108,11 @@ func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
         defer { watcher.stop() }
         let reports = Reports()
         watcher.start(onChange: reports.onChange)
+        let movedAt = Clock.wallMs()
         rename(dir.root + "/old", dir.root + "/new")
         #expect(reports.waitFor("new/helpers.py"), "a moved-in folder's files count as saved")
+        // Saved now, not at the file's time of 1970: edit-to-live must not start in the past.
+        #expect((reports.time(of: "new/helpers.py") ?? 0) >= movedAt)
         dir.write("new/helpers.py", mtimeSeconds: 2_000)
         dir.write("marker.py", mtimeSeconds: 2_000)
         #expect(reports.waitFor("marker.py"))

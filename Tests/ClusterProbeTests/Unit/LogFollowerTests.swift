@@ -55,6 +55,8 @@ import Testing
         await eventually("a 500 ms wait") { world.clock.pendingSleeps.contains(500) }
         world.clock.advance(by: .milliseconds(499))
         await Task.yield()
+        // Still asleep, with 1 ms left: a shorter delay would have woken (and left no sleep).
+        #expect(world.clock.pendingSleeps.contains(1), "the 500 ms wait ended early: \(world.clock.pendingSleeps)")
         #expect(world.runner.streams.count == 1, "reattached before its delay")
         world.clock.advance(by: .milliseconds(1))
         guard await eventually("a second stream", { world.runner.streams.count == 2 }) else { return }
