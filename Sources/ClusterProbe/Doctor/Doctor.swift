@@ -21,8 +21,8 @@ public struct Doctor: Sendable {
 
     var settings: ProjectSettings { config.settings }
 
-    static func vmStatus(_ outcome: Result<CommandOutput, CommandError>, machine: String) -> Result<VMStatus, CommandError> {
-        outcome.flatMap { VagrantStatusParser.status(of: $0, machine: machine) }
+    static func vmStatus(_ outcome: Result<CommandOutput, CommandError>, machine: String, directory: String) -> Result<VMStatus, CommandError> {
+        outcome.flatMap { VagrantStatusParser.status(of: $0, machine: machine, directory: directory) }
     }
 
     /// The checks in the order they print. Each group runs in its own task.
@@ -47,7 +47,7 @@ public struct Doctor: Sendable {
         let vmState = Task<Result<VMStatus, CommandError>?, Never> {
             guard let project else { return nil }
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
-            return Doctor.vmStatus(await runner.run(command, outputLimit: 1_048_576), machine: config.machine)
+            return Doctor.vmStatus(await runner.run(command, outputLimit: 1_048_576), machine: config.machine, directory: project)
         }
         let serverTask = Task<(DoctorFinding, ToolVersion?)?, Never> {
             if let kubeconfig = config.target.kubeconfig, FileText.readBytes(kubeconfig, limit: 1) == nil { return nil }
