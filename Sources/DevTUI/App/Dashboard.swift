@@ -1,5 +1,4 @@
 import ClusterProbe
-import Dispatch
 
 /// The full-screen loop: keys -> effects, model -> render -> paint. It sleeps until something
 /// happens: a key, a model change or an action's output (the doorbell), a signal, or the next
@@ -15,8 +14,6 @@ final class Dashboard {
     var ui: UIState
     /// Local time offset for the header clock, re-read once a minute (localtime_r reads /etc/localtime).
     private var utcOffset: (minutes: Int, readAtMs: Int)?
-    /// The frame on screen: an identical new one is not painted again.
-    private var shown: Frame?
     /// The latest `devtui doctor` run's findings, handed from its task to the UI loop.
     private let doctorResult = Locked<DoctorReport?>(nil)
 
@@ -61,7 +58,7 @@ final class Dashboard {
             }
             var events: [UIEvent] = []
             while let key = terminal.readKey() {
-                if key == .resize { shown = nil; terminal.invalidate() }
+                if key == .resize { terminal.invalidate() }
                 events.append(.key(key))
             }
             events += actions.drain().map { .action($0) }
@@ -131,10 +128,7 @@ final class Dashboard {
         let input = RenderInput(snapshot: state.snapshot, logs: state.logs[ui.logSource] ?? LogBuffer(),
                                 followed: state.followed, ui: ui, width: width, height: height, nowMs: nowMs,
                                 utcOffsetMinutes: currentUTCOffset(nowMs: nowMs))
-        let frame = Renderer.render(input)
-        guard frame != shown else { return }
-        terminal.paint(frame)
-        shown = frame
+        terminal.paint(Renderer.render(input))
     }
 
     /// Time alone changes the screen every second only while something counts, else every 5 s.
@@ -176,22 +170,13 @@ final class Dashboard {
         print("devtui: shell in \(pod) (container app). Type exit to return.")
         let command = probes.config.target.shell(pod: pod)
         let runner = probes.runner
-        let result = Locked<Result<Int32, CommandError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            let outcome = await runner.runInteractive(command)
-            result.with { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
+        let result = runBlocking { await runner.runInteractive(command) }
         // Ctrl-C inside the shell reached us too: it was meant for the shell (nothing else is).
         signals.discard(SIGINT)
         terminal.resume()
-        shown = nil
-        switch result.with({ $0 }) {
+        switch result {
         case .success(let code): return .exited(code)
         case .failure(let error): return .failed(KubectlDiagnosis.describe(error))
-        case nil: return .unknown
         }
     }
 

@@ -16,8 +16,6 @@ enum ShellOutcome: Equatable, Sendable {
     case exited(Int32)
     /// It could not run: the one-line reason.
     case failed(String)
-    /// No outcome was reported.
-    case unknown
 }
 
 /// The one place the UI state changes: (event, state, context) -> (state, effects). Pure, so every
@@ -50,8 +48,6 @@ enum Reducer {
                 ui.status = .init(kind: .failure, text: "shell exited \(code)")
             case .failed(let reason):
                 ui.status = .init(kind: .failure, text: reason)
-            case .unknown:
-                break
             }
         }
         return []

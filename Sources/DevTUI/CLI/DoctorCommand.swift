@@ -1,6 +1,5 @@
 import ArgumentParser
 import ClusterProbe
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -27,15 +26,7 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let env = ProcessEnvironment.current()
         let doctor = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
-        let box = Locked<DoctorReport?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            let report = await doctor.run()
-            box.with { $0 = report }
-            done.signal()
-        }
-        done.wait()
-        guard let report = box.with({ $0 }) else { throw ExitCode(1) }
+        let report = runBlocking { await doctor.run() }
         if json {
             print(try DoctorOutput.json(report))
         } else {

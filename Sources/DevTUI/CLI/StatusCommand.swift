@@ -1,6 +1,5 @@
 import ArgumentParser
 import ClusterProbe
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -22,15 +21,7 @@ extension DevTUICommand {
 
         func run() throws {
             let probes = Probes(config: common.config(), runner: SubprocessRunner())
-            let box = Locked<EnvironmentSnapshot?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            Task.detached {
-                let snap = await probes.snapshot()
-                box.with { $0 = snap }
-                done.signal()
-            }
-            done.wait()
-            guard let snapshot = box.with({ $0 }) else { throw ExitCode(1) }
+            let snapshot = runBlocking { await probes.snapshot() }
             let problems = StatusReport.problems(snapshot)
             if json {
                 print(try StatusReport.json(snapshot, problems: problems))

@@ -98,6 +98,8 @@ final class Terminal {
     func paint(_ frame: Frame) {
         // An idle dashboard repaints for a clock or one changed figure: rewriting every cell
         // through curses each time was most of its CPU.
+        // The frame already on screen is not painted again.
+        guard frame != painted else { return }
         let previous = painted.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
         if previous == nil { werase(devtui_stdscr()) }
         var spilled = false

@@ -76,13 +76,6 @@ import Testing
         #expect(ui.action == nil && ui.status == status)
     }
 
-    @Test func aShellWithNoOutcomeSaysNothing() {
-        var ui = running(.shell)
-        ui.status = .init(kind: .info, text: "earlier")
-        _ = Reducer.reduce(.shellClosed(.unknown), &ui, context)
-        #expect(ui.action == nil && ui.status == .init(kind: .info, text: "earlier"))
-    }
-
     /// A resize is not an answer: help stays open, a question stays asked.
     @Test func aResizeClosesNothingAndAnswersNothing() {
         for overlay in [UIState.Overlay.help, .confirmTeardown, .confirmQuit, .confirmProvision] {
