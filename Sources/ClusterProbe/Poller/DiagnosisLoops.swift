@@ -33,12 +33,9 @@ extension Poller {
                 backoff.reset()
                 continue
             }
-            let delay = backoff.fail()
             let reason = Problem(.failed, "event watch ended: " + KubectlDiagnosis.describe(end))
-            let now = time.now()
-            model.update { $0.events.record(.failure(reason), at: now, nextAttemptIn: delay) }
             // A plain sleep: pod changes wake `.events` and must not cut a backoff short.
-            await time.sleep(for: delay)
+            await time.sleep(for: watchFailed(reason, on: \.events, backoff: &backoff))
         }
     }
 
@@ -117,11 +114,8 @@ extension Poller {
             }
             // Forbidden on a shared cluster, or the cluster went away: say so in the source, back
             // off up to 5 min (a missing permission does not come back by itself).
-            let delay = backoff.fail()
             let reason = Problem(.failed, "node watch ended: " + KubectlDiagnosis.describe(end))
-            let now = time.now()
-            model.update { $0.node.record(.failure(reason), at: now, nextAttemptIn: delay) }
-            await time.sleep(for: delay)
+            await time.sleep(for: watchFailed(reason, on: \.node, backoff: &backoff))
         }
     }
 

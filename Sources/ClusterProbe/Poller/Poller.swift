@@ -52,6 +52,16 @@ public final class Poller: Sendable {
         return time.monotonicMs() - startedAt > Self.longWatchMs
     }
 
+    /// The pod, event and node watches' one way to fail: back off, and say on the source that the
+    /// watch ended and when it is tried again. Returns the delay to wait.
+    func watchFailed<Value>(_ problem: Problem, on source: WritableKeyPath<EnvironmentSnapshot, SourceState<Value>>,
+                            backoff: inout Backoff) -> Duration {
+        let delay = backoff.fail()
+        let now = time.now()
+        model.update { $0[keyPath: source].record(.failure(problem), at: now, nextAttemptIn: delay) }
+        return delay
+    }
+
     // MARK: - Loops
 
     func vmLoop() async {
@@ -106,12 +116,9 @@ public final class Poller: Sendable {
                 // with backoff below, never in a tight loop.)
                 continue
             }
-            let delay = backoff.fail()
             var reason = KubectlDiagnosis.problem(end)
             reason.text = "pod watch ended: " + reason.text
-            let now = time.now()
-            model.update { $0.pods.record(.failure(reason), at: now, nextAttemptIn: delay) }
-            await wakeups.sleep(delay, or: .pods)
+            await wakeups.sleep(watchFailed(reason, on: \.pods, backoff: &backoff), or: .pods)
         }
     }
 
