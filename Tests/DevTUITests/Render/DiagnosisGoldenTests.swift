@@ -6,14 +6,10 @@ import Testing
 /// Issue 13's screens: why something is broken, where the eye already is.
 /// `scripts/update-goldens` rewrites them (Golden.check).
 @Suite struct DiagnosisGoldenTests {
-    func check(_ name: String, _ input: RenderInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try Golden.check(name, input, sourceLocation: sourceLocation)
-    }
-
     @Test func lastTerminationOfARunningMySQL() throws {
         var snap = TestData.healthy()
         snap.pods.value = TestData.pods("mysql-oomkilled")
-        try check("last-termination-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("last-termination-100x30", TestData.input(snap, width: 100, height: 30))
         let text = Renderer.render(TestData.input(snap, width: 100, height: 30)).text
         #expect(text.contains("└ 2×, last: OOMKilled exit 137, 4m ago"))
     }
@@ -41,8 +37,8 @@ import Testing
         var snap = Self.unhealthy("failed-mount", events: "failed-mount")
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", error: "connection refused")
         snap.app.fail("connection refused", at: TestData.nowMs / 1000)
-        try check("failed-mount-100x30", TestData.input(snap, width: 100, height: 30))
-        try check("failed-mount-80x24", TestData.input(snap, width: 80, height: 24))
+        try Golden.check("failed-mount-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("failed-mount-80x24", TestData.input(snap, width: 80, height: 24))
     }
 
     @Test func asciiLocaleGetsASCIIMarks() {
@@ -56,20 +52,20 @@ import Testing
 
     @Test func failedScheduling() throws {
         let snap = Self.unhealthy("failed-scheduling", events: "failed-scheduling")
-        try check("failed-scheduling-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("failed-scheduling-100x30", TestData.input(snap, width: 100, height: 30))
     }
 
     @Test func crashLoopWithItsBackOffEvent() throws {
         var snap = Self.unhealthy("crashloop", events: "crashloop")
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", statusCode: 502, latencyMs: 3, firstLine: "Bad Gateway")
-        try check("crashloop-events-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("crashloop-events-100x30", TestData.input(snap, width: 100, height: 30))
     }
 
     @Test func nodeUnderDiskPressure() throws {
         var snap = TestData.healthy()
         snap.node.succeed(Self.nodes("disk-pressure"), at: TestData.nowMs / 1000)
-        try check("disk-pressure-100x30", TestData.input(snap, width: 100, height: 30))
-        try check("disk-pressure-80x24", TestData.input(snap, width: 80, height: 24))
+        try Golden.check("disk-pressure-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("disk-pressure-80x24", TestData.input(snap, width: 80, height: 24))
         var gone = TestData.healthy()
         gone.node.succeed(Self.nodes("not-ready"), at: TestData.nowMs / 1000)
         let header = Renderer.render(TestData.input(gone, width: 100, height: 30)).text.split(separator: "\n")[0]
@@ -84,7 +80,7 @@ import Testing
         snap.node.succeed(Self.nodes("disk-pressure"), at: TestData.nowMs / 1000)
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", error: "connection refused")
         snap.app.fail("connection refused", at: TestData.nowMs / 1000)
-        try check("why-broken-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("why-broken-100x30", TestData.input(snap, width: 100, height: 30))
     }
 
     @Test func hostileEventsKeepTheFrameIntact() {

@@ -5,13 +5,9 @@ import Testing
 
 /// The renderer against screens checked into Tests/DevTUITests/Golden at fixed sizes (Golden.check).
 @Suite struct GoldenScreenTests {
-    func check(_ name: String, _ input: RenderInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try Golden.check(name, input, sourceLocation: sourceLocation)
-    }
-
     @Test func healthyAtEverySize() throws {
         for (w, h) in [(100, 30), (80, 24), (120, 40), (60, 15), (40, 10)] {
-            try check("healthy-\(w)x\(h)", TestData.input(TestData.healthy(), width: w, height: h))
+            try Golden.check("healthy-\(w)x\(h)", TestData.input(TestData.healthy(), width: w, height: h))
         }
     }
 
@@ -25,41 +21,41 @@ import Testing
         snap.app.fail("connection refused", at: now)
         snap.app.nextAttemptAt = now + 2
         snap.volume.fail(Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision"), at: now)
-        try check("not-created-80x24", TestData.input(snap, logs: LogBuffer(), width: 80, height: 24))
+        try Golden.check("not-created-80x24", TestData.input(snap, logs: LogBuffer(), width: 80, height: 24))
     }
 
     @Test func crashLoopAndUnreachable() throws {
         var snap = TestData.healthy()
         snap.pods.value = TestData.pods("crashloop")
         snap.app.value = AppHealth(url: "http://127.0.0.1:8080/", statusCode: 502, latencyMs: 3, firstLine: "Bad Gateway")
-        try check("crashloop-100x30", TestData.input(snap, width: 100, height: 30))
+        try Golden.check("crashloop-100x30", TestData.input(snap, width: 100, height: 30))
 
         var gone = TestData.healthy()
         gone.pods.fail(Problem(.unreachable, "cluster unreachable: connection refused"), at: TestData.nowMs / 1000)
         gone.pods.nextAttemptAt = TestData.nowMs / 1000 + 3
-        try check("unreachable-100x30", TestData.input(gone, width: 100, height: 30))
+        try Golden.check("unreachable-100x30", TestData.input(gone, width: 100, height: 30))
     }
 
     @Test func overlaysAndActions() throws {
         var ui = UIState()
         ui.overlay = .confirmTeardown
-        try check("teardown-confirm-80x24", TestData.input(TestData.healthy(), ui: ui, width: 80, height: 24))
+        try Golden.check("teardown-confirm-80x24", TestData.input(TestData.healthy(), ui: ui, width: 80, height: 24))
         ui.overlay = .help
-        try check("help-100x30", TestData.input(TestData.healthy(), ui: ui, width: 100, height: 30))
+        try Golden.check("help-100x30", TestData.input(TestData.healthy(), ui: ui, width: 100, height: 30))
 
         var running = UIState()
         running.logSource = .action
         running.action = RunningAction(kind: .provision, startedAtMs: TestData.nowMs - 73_000, latestLine: "==> devenv: Running provisioner: app (shell)...")
         var actionLog = LogBuffer()
         ["$ vagrant up", "Bringing machine 'devenv' up with 'virtualbox' provider...", "==> devenv: Running provisioner: app (shell)..."].forEach { actionLog.append($0) }
-        try check("provisioning-100x30", TestData.input(TestData.healthy(), ui: running, logs: actionLog, width: 100, height: 30))
+        try Golden.check("provisioning-100x30", TestData.input(TestData.healthy(), ui: running, logs: actionLog, width: 100, height: 30))
 
         var paused = UIState()
         paused.follow = false
         paused.scroll = 3
         paused.ascii = true
         paused.status = .init(kind: .success, text: "restarted app (4 s)")
-        try check("paused-ascii-80x24", TestData.input(TestData.healthy(), ui: paused, width: 80, height: 24))
+        try Golden.check("paused-ascii-80x24", TestData.input(TestData.healthy(), ui: paused, width: 80, height: 24))
     }
 
     @Test func hostileLogLinesCannotBreakTheFrame() {
