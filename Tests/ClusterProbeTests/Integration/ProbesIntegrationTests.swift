@@ -108,7 +108,9 @@ import Testing
         let deadline = Clock.monotonicMs() + 5000
         while Clock.monotonicMs() < deadline {
             let state = model.read()
-            if state.snapshot.pods.value?.count == 2, state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true {
+            // The watch starts after the first list has filled the model: wait for its start too.
+            if state.snapshot.pods.value?.count == 2, state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true,
+               world.calls().contains(where: { $0.contains("--watch") && $0.contains("--output-watch-events") }) {
                 break
             }
             try await Task.sleep(for: .milliseconds(50))
