@@ -146,28 +146,33 @@ public final class Poller: Sendable {
         }
     }
 
+    /// The app probe runs on a thread of its own: its GET blocks anyway, and the thread's sleep
+    /// costs nothing between rounds.
     func appLoop() async {
-        while !Task.isCancelled {
-            let previous = model.snapshot().app.value
-            var health = await probes.app()
-            let now = time.now()
-            // A change between two real answers (not to or from an error) is a change of the app.
-            let changed = previous?.firstLine != nil && health.firstLine != nil && previous?.firstLine != health.firstLine
-            health.bodyChangedAt = changed ? now : previous?.bodyChangedAt
-            let nowMs = time.wallMs()
-            model.update { snap in
-                let result: Result<AppHealth, Problem> = health.error.map { .failure(Problem(.failed, $0)) } ?? .success(health)
-                snap.app.record(result, at: now, nextAttemptIn: self.config.intervals.app)
-                // A failed answer still has a value worth showing (status code, latency).
-                if health.error != nil { snap.app.value = health }
-                if changed, let live = snap.codeChange?.live(at: nowMs, signal: "response changed") {
-                    snap.codeChange = live
-                }
+        await loopOnOwnThread(.app) { [self] in appRound() }
+    }
+
+    /// One GET of the app; returns how long to wait before the next.
+    func appRound() -> Duration {
+        let previous = model.snapshot().app.value
+        var health = probes.appNow()
+        let now = time.now()
+        // A change between two real answers (not to or from an error) is a change of the app.
+        let changed = previous?.firstLine != nil && health.firstLine != nil && previous?.firstLine != health.firstLine
+        health.bodyChangedAt = changed ? now : previous?.bodyChangedAt
+        let nowMs = time.wallMs()
+        model.update { snap in
+            let result: Result<AppHealth, Problem> = health.error.map { .failure(Problem(.failed, $0)) } ?? .success(health)
+            snap.app.record(result, at: now, nextAttemptIn: self.config.intervals.app)
+            // A failed answer still has a value worth showing (status code, latency).
+            if health.error != nil { snap.app.value = health }
+            if changed, let live = snap.codeChange?.live(at: nowMs, signal: "response changed") {
+                snap.codeChange = live
             }
-            // While a saved edit is not yet visible, look often so the figure is precise.
-            let pending = model.snapshot().codeChange?.isWaiting(nowMs: time.wallMs()) ?? false
-            await wakeups.sleep(pending ? .milliseconds(100) : config.intervals.app, or: .app)
         }
+        // While a saved edit is not yet visible, look often so the figure is precise.
+        let pending = model.snapshot().codeChange?.isWaiting(nowMs: time.wallMs()) ?? false
+        return pending ? .milliseconds(100) : config.intervals.app
     }
 
     func volumeLoop() async {

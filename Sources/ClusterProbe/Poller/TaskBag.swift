@@ -27,6 +27,5 @@ public func waitForEnd(of tasks: [Task<Void, Never>], timeout: Duration) {
         for task in tasks { await task.value }
         done.signal()
     }
-    let ms = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
-    _ = done.wait(timeout: .now() + .milliseconds(ms))
+    _ = done.wait(timeout: .now() + .milliseconds(timeout.milliseconds))
 }

@@ -7,6 +7,8 @@ public protocol TimeSource: Sendable {
     func monotonicMs() -> Int
     /// Waits `duration`; returns early when the calling task is cancelled.
     func sleep(for duration: Duration) async
+    /// Blocks the calling thread for `duration`; returns early when `bell` rings.
+    func block(for duration: Duration, orUntil bell: Bell)
 }
 
 extension TimeSource {
@@ -20,4 +22,7 @@ public struct SystemTime: TimeSource {
     public func wallMs() -> Int { Clock.wallMs() }
     public func monotonicMs() -> Int { Clock.monotonicMs() }
     public func sleep(for duration: Duration) async { try? await Task.sleep(for: duration) }
+    public func block(for duration: Duration, orUntil bell: Bell) {
+        bell.wait(timeoutMs: duration.milliseconds)
+    }
 }

@@ -93,7 +93,16 @@ public struct Probes: Sendable {
     }
 
     public func app() async -> AppHealth {
-        switch await http.get(config.appURL) {
+        health(await http.get(config.appURL))
+    }
+
+    /// `app()` on the calling thread, which blocks for up to the probe's timeout.
+    public func appNow() -> AppHealth {
+        health(HTTPProbe.exchange(config.appURL, timeoutMs: http.timeoutMs))
+    }
+
+    private func health(_ answer: Result<HTTPProbe.Answer, HTTPProbe.Failure>) -> AppHealth {
+        switch answer {
         case .success(let answer):
             return AppHealth(url: config.appURL, statusCode: answer.statusCode, latencyMs: answer.latencyMs, body: answer.body)
         case .failure(let failure):

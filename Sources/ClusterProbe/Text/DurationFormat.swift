@@ -1,8 +1,8 @@
 /// Compact human durations: `850 ms`, `4 s`, `3m`, `2h`, `1d`.
 public enum DurationFormat {
     public static func short(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let ms = duration.milliseconds
+        let seconds = duration.components.seconds
         if ms < 1000 { return "\(ms) ms" }
         if ms < 10_000 { return String(format1(Double(ms) / 1000)) + " s" }
         return "\(seconds) s"

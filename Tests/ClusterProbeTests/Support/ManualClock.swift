@@ -2,12 +2,14 @@ import Synchronization
 @testable import ClusterProbe
 
 /// A TimeSource that moves only when the test says so (pointfreeco's TestClock, in small): a
-/// sleep resumes when `advance` reaches its deadline or its task is cancelled, never by itself.
+/// sleep resumes when `advance` reaches its deadline or its task is cancelled (a blocked
+/// thread: its bell rings), never by itself.
 final class ManualClock: TimeSource {
     private struct Sleeper {
         let id: Int
         let deadline: Int
-        let continuation: CheckedContinuation<Void, Never>
+        /// Resumes the task, or rings the blocked thread's bell.
+        let resume: @Sendable () -> Void
     }
     private struct State {
         var monotonic: Int
@@ -28,7 +30,7 @@ final class ManualClock: TimeSource {
     func monotonicMs() -> Int { state.withLock { $0.monotonic } }
 
     func sleep(for duration: Duration) async {
-        let ms = Self.milliseconds(duration)
+        let ms = duration.milliseconds
         guard ms > 0 else { return }
         let id = state.withLock { s -> Int in s.nextID += 1; return s.nextID }
         await withTaskCancellationHandler {
@@ -37,7 +39,7 @@ final class ManualClock: TimeSource {
                 let resumeNow = state.withLock { s -> Bool in
                     if Task.isCancelled { return true }
                     s.started += 1
-                    s.sleepers.append(Sleeper(id: id, deadline: s.monotonic + ms, continuation: continuation))
+                    s.sleepers.append(Sleeper(id: id, deadline: s.monotonic + ms, resume: { continuation.resume() }))
                     return false
                 }
                 if resumeNow { continuation.resume() }
@@ -47,14 +49,28 @@ final class ManualClock: TimeSource {
                 guard let index = s.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
                 return s.sleepers.remove(at: index)
             }
-            sleeper?.continuation.resume()
+            sleeper?.resume()
         }
+    }
+
+    func block(for duration: Duration, orUntil bell: Bell) {
+        let ms = duration.milliseconds
+        guard ms > 0 else { return }
+        let id = state.withLock { s -> Int in
+            s.nextID += 1
+            s.started += 1
+            s.sleepers.append(Sleeper(id: s.nextID, deadline: s.monotonic + ms, resume: { bell.ring() }))
+            return s.nextID
+        }
+        bell.wait(timeoutMs: nil)
+        // Rung by someone else (a wake): the sleep is over, so it is no longer pending.
+        state.withLock { s in s.sleepers.removeAll { $0.id == id } }
     }
 
     /// Moves both clocks on and resumes every sleep that is due. It jumps: a sleep begun by a
     /// resumed task waits for the next `advance`, so each step of a test is one visible move.
     func advance(by duration: Duration) {
-        let ms = Self.milliseconds(duration)
+        let ms = duration.milliseconds
         let due = state.withLock { s -> [Sleeper] in
             s.monotonic += ms
             s.wall += ms
@@ -62,7 +78,7 @@ final class ManualClock: TimeSource {
             s.sleepers.removeAll { $0.deadline <= s.monotonic }
             return due.sorted { $0.deadline < $1.deadline }
         }
-        for sleeper in due { sleeper.continuation.resume() }
+        for sleeper in due { sleeper.resume() }
     }
 
     /// How long each pending sleep has left, in ms (what the code under test is waiting for).
@@ -71,8 +87,4 @@ final class ManualClock: TimeSource {
     }
 
     var sleepsStarted: Int { state.withLock { $0.started } }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
-    }
 }

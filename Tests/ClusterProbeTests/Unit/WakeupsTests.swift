@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import Testing
 @testable import ClusterProbe
@@ -66,5 +67,43 @@ import Testing
         #expect(clock.pendingSleeps == [1], "the sleep ended early")
         clock.advance(by: .milliseconds(1))
         await eventually("the sleep over") { ended.withLock { $0 } }
+    }
+
+    /// A thread's sleep (the app probe's) blocks on the same clock and the same wakes.
+    @Test func aBlockingSleepEndsOnTheClockOrAWake() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let ended = Atomic<Int>(0)
+        let sleeper = DispatchQueue(label: "sleeper")
+        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
+        guard await eventually("a 2 s blocking sleep", { clock.pendingSleeps == [2000] }) else { return }
+        clock.advance(by: .milliseconds(1999))
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(ended.load(ordering: .relaxed) == 0, "the sleep ended early")
+        clock.advance(by: .milliseconds(1))
+        guard await eventually("the sleep over", { ended.load(ordering: .relaxed) == 1 }) else { return }
+
+        sleeper.async { wakeups.sleepBlocking(.seconds(60), or: .app); ended.add(1, ordering: .relaxed) }
+        guard await eventually("a 60 s blocking sleep", { clock.pendingSleeps == [60_000] }) else { return }
+        wakeups.wake(.vm)  // not ours
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(ended.load(ordering: .relaxed) == 1, "another source's wake ended it")
+        wakeups.wake(.app)
+        await eventually("woken with no time passing") { ended.load(ordering: .relaxed) == 2 }
+        #expect(clock.pendingSleeps == [])
+    }
+
+    @Test func aWakeBeforeABlockingSleepIsNotLost() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let ended = Atomic<Bool>(false)
+        wakeups.wake(.app)
+        DispatchQueue(label: "sleeper").async {
+            wakeups.sleepBlocking(.seconds(3600), or: .app)
+            ended.store(true, ordering: .relaxed)
+        }
+        await eventually("the sleep over with no time passing") { ended.load(ordering: .relaxed) }
+        #expect(clock.sleepsStarted == 0)
+        clock.advance(by: .seconds(3600))  // frees the thread if it did sleep
     }
 }
