@@ -15,9 +15,8 @@ extension Poller {
                 // A private serial queue gets a thread even when the shared pool is busy.
                 DispatchQueue(label: "devtui.\(source)").async {
                     while !stopped.load(ordering: .acquiring) {
-                        let pause = round()
-                        guard !stopped.load(ordering: .acquiring) else { break }
-                        wakeups.sleepBlocking(pause, or: source)
+                        // A cancel during the round left a wake behind: this sleep returns at once.
+                        wakeups.sleepBlocking(round(), or: source)
                     }
                     done.resume()
                 }

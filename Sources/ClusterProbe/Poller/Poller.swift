@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Keeps an `EnvironmentModel` current. Each source has its own loop: never two runs of the same
 /// probe at once, a failure backs off, and `stop()` cancels everything (children included).
 /// Long-lived `kubectl --watch` and `logs -f` streams replace respawning kubectl every refresh.
@@ -5,6 +7,7 @@ public final class Poller: Sendable {
     public let probes: Probes
     public let model: EnvironmentModel
     private let tasks = TaskBag()
+    private let started = Atomic<Bool>(false)
     let wakeups: Wakeups
     /// Every loop reads the time and sleeps through this (tests move a manual clock).
     let time: any TimeSource
@@ -20,6 +23,8 @@ public final class Poller: Sendable {
     var runner: any CommandRunning { probes.runner }
 
     public func start() {
+        // Once: two loops on one source would keep waking each other (one wake slot a source).
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         if config.projectDir != nil { tasks.add(Task { await vmLoop() }) }
         tasks.add(Task { await contextLoop() })
         tasks.add(Task { await podLoop() })

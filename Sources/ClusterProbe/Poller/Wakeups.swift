@@ -69,8 +69,8 @@ public final class Wakeups: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let (resumeNow, displaced) = state.withLock { s -> (Bool, Waiter?) in
                     if Task.isCancelled || s.pending.remove(source) != nil { return (true, nil) }
-                    // One slot a source: a second sleeper wakes the first early (a spurious
-                    // wake is harmless, every loop looks again) rather than leaving it asleep for ever.
+                    // One slot a source, as each source has one loop (Poller.start runs once). A
+                    // second sleeper wakes the first rather than leaving it asleep for ever.
                     return (false, s.waiters.updateValue(.task(continuation), forKey: source))
                 }
                 displaced?.resume()

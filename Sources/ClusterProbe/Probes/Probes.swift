@@ -97,7 +97,7 @@ public struct Probes: Sendable {
     }
 
     /// `app()` on the calling thread, which blocks for up to the probe's timeout.
-    public func appNow() -> AppHealth {
+    func appNow() -> AppHealth {
         health(HTTPProbe.exchange(config.appURL, timeoutMs: http.timeoutMs))
     }
 

@@ -93,6 +93,40 @@ import Testing
         #expect(clock.pendingSleeps == [])
     }
 
+    /// A wake that comes between two blocking sleeps (during the round) ends the next one at
+    /// once: the bell of a sleep that timed out does not swallow it.
+    @Test func aWakeBetweenBlockingSleepsIsKept() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let ended = Atomic<Int>(0)
+        let sleeper = DispatchQueue(label: "sleeper")
+        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
+        guard await eventually("asleep", { clock.pendingSleeps == [2000] }) else { return }
+        clock.advance(by: .seconds(2))
+        guard await eventually("the sleep over", { ended.load(ordering: .relaxed) == 1 }) else { return }
+        wakeups.wake(.app)  // the round under way: nobody asleep
+        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
+        await eventually("the next sleep over at once") { ended.load(ordering: .relaxed) == 2 }
+        clock.advance(by: .seconds(2))  // frees the thread if it did sleep
+    }
+
+    /// One slot a source: a second sleeper (a thread) ends the first (a task) rather than leaving
+    /// it asleep for ever.
+    @Test func aSecondSleeperOnASourceEndsTheFirst() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let first = Atomic<Bool>(false)
+        let task = Task { await wakeups.sleep(.seconds(60), or: .app); first.store(true, ordering: .relaxed) }
+        defer { task.cancel() }
+        guard await eventually("the task asleep", { clock.pendingSleeps == [60_000] }) else { return }
+        let second = Atomic<Bool>(false)
+        DispatchQueue(label: "sleeper").async { wakeups.sleepBlocking(.seconds(30), or: .app); second.store(true, ordering: .relaxed) }
+        await eventually("the first sleeper woken") { first.load(ordering: .relaxed) }
+        #expect(second.load(ordering: .relaxed) == false)
+        wakeups.wake(.app)
+        await eventually("the second sleeper woken") { second.load(ordering: .relaxed) }
+    }
+
     @Test func aWakeBeforeABlockingSleepIsNotLost() async {
         let clock = ManualClock()
         let wakeups = Wakeups(time: clock)
