@@ -187,16 +187,22 @@ public final class Poller: Sendable {
         while !Task.isCancelled {
             let mysql = model.snapshot().mysqlPod
             let running = mysql.flatMap { $0.phase == "Running" && $0.readyContainers > 0 ? $0.name : nil }
-            // The claim's size rarely changes: ask for it every 4th round only.
+            // The claim's size rarely changes: ask for it every 4th round only. It is kept when
+            // `du` fails, so the panel still names the claim and its size beside the error.
             if rounds % 4 == 0 { claim = nil }
-            let result = await probes.volume(mysqlPod: running, claim: claim)
-            if case .success(let usage) = result {
-                claim = VolumeUsage(claim: usage.claim, storageClass: usage.storageClass, phase: usage.phase, capacityBytes: usage.capacityBytes)
-                rounds += 1
-                backoff.reset()
+            rounds += 1
+            var claimFailed: CommandError?
+            if claim == nil {
+                switch await probes.claim() {
+                case .success(let fresh): claim = fresh
+                case .failure(let error): claimFailed = error
+                }
             }
+            let outcome: Result<VolumeUsage, CommandError>
+            if let claimFailed { outcome = .failure(claimFailed) } else { outcome = await probes.volume(mysqlPod: running, claim: claim) }
+            if case .success = outcome { backoff.reset() }
             let delay: Duration
-            switch result {
+            switch outcome {
             case .success(let usage) where usage.usedBytes == nil:
                 // The claim is known but MySQL is not running (yet): look again soon.
                 delay = .seconds(3)
@@ -204,7 +210,12 @@ public final class Poller: Sendable {
             case .failure: delay = max(backoff.fail(), .seconds(5))
             }
             let now = time.now()
-            model.update { $0.volume.record(result, at: now, nextAttemptIn: delay) }
+            let known = claim
+            model.update { snap in
+                snap.volume.record(outcome, at: now, nextAttemptIn: delay)
+                // Nothing measured yet: show the claim (as `devtui status` does) beside the error.
+                if case .failure = outcome, snap.volume.value == nil { snap.volume.value = known }
+            }
             wakeups.wake(.events) // the claim's phase may have changed
             await wakeups.sleep(delay, or: .volume)
         }

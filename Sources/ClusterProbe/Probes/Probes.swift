@@ -68,8 +68,8 @@ public struct Probes: Sendable {
     }
 
     /// Claim size and the data's real use, merged. A failing `du` is returned as the failure and
-    /// the claim is not in it: snapshot() shows the claim it passed in as the value, the Poller
-    /// keeps the last value it had.
+    /// the claim is not in it: snapshot() and the Poller, which pass the claim in, show it as the
+    /// value when there is no earlier one.
     public func volume(mysqlPod: String?, claim cached: VolumeUsage? = nil) async -> Result<VolumeUsage, CommandError> {
         var usage: VolumeUsage
         if let cached {
