@@ -175,13 +175,13 @@ def flood_run(devtui, url, title):
                                                     1000 * key_latencies[-1], len(key_latencies)))
     print("  peak RSS           %.1f MB" % (rss_flood / 1024.0))
 
-def main(devtui, idle_seconds, baseline=None):
+def main(devtui, idle_seconds, baselines=()):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "http://127.0.0.1:%d/" % server.server_address[1]
 
     # --- idle: healthy (optionally a baseline binary first, same run, same machine load) ---
-    if baseline:
+    for baseline in baselines:
         print_idle("baseline %s, healthy, idle %d s:" % (baseline, idle_seconds),
                    idle(baseline, url, "healthy", "187 MiB", idle_seconds), idle_seconds)
     print_idle("devtui idle, healthy, %d s, default refresh (stand-ins, release build):" % idle_seconds,
@@ -192,11 +192,12 @@ def main(devtui, idle_seconds, baseline=None):
                idle(devtui, url, "crashloop", "BackOff ×31", idle_seconds), idle_seconds)
 
     # --- log flood (the baseline's too, when given) ---
-    if baseline:
-        flood_run(baseline, url, "baseline")
+    for baseline in baselines:
+        flood_run(baseline, url, "baseline %s" % baseline)
     flood_run(devtui, url, "devtui")
     server.shutdown()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), os.environ.get("BASELINE_DEVTUI") or None)
+    # BASELINE_DEVTUI: one older binary, or several separated by colons.
+    main(sys.argv[1], int(sys.argv[2]), [b for b in os.environ.get("BASELINE_DEVTUI", "").split(":") if b])
