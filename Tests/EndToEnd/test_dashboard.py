@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import App
+from conftest import App, Tmux, World
 
 
 def test_healthy_environment_shows_every_panel(run_devtui):
@@ -75,6 +75,21 @@ def test_no_kubectl_outlives_the_dashboard(run_devtui, attempt):
     tui.keys("q")
     tui.wait_for("DEVTUI_EXIT=0")
     assert world.live_standins() == [], "stand-ins still running after devtui exited"
+
+
+def test_no_doctor_check_outlives_the_dashboard(tmp_path, app_server):
+    # The start-up doctor runs beside the poller; a check still running at quit (here one that
+    # hangs) is stopped and waited for too, not left behind as an orphan.
+    world = World(tmp_path, "healthy")
+    world.write("kubectl-version-client.hang", "")
+    tui = Tmux(world, ["--project-dir", str(world.project), "--app-url", app_server])
+    try:
+        tui.wait_until(lambda: world.live_standins("version", "--client"), what="the doctor's kubectl version --client")
+        tui.keys("q")
+        tui.wait_for("DEVTUI_EXIT=0")
+        assert world.live_standins() == [], "stand-ins still running after devtui exited"
+    finally:
+        tui.close()
 
 
 def test_vm_not_created_then_u_provisions(run_devtui):

@@ -25,8 +25,18 @@ public struct Doctor: Sendable {
         outcome.flatMap { VagrantStatusParser.status(of: $0, machine: machine, directory: directory) }
     }
 
-    /// The checks in the order they print. Each group runs in its own task.
+    /// The checks in the order they print. Each group runs in its own task. Cancelled (the
+    /// dashboard quitting), it stops every check and returns only when their children are gone.
     public func run() async -> DoctorReport {
+        let checks = CheckTasks()
+        return await withTaskCancellationHandler {
+            await run(checks)
+        } onCancel: {
+            checks.cancelAll()
+        }
+    }
+
+    private func run(_ checks: CheckTasks) async -> DoctorReport {
         let results = Locked<[String: [DoctorFinding]]>([:])
         let order = Locked<[String]>([])
         let started = ContinuousClock.now
@@ -34,7 +44,9 @@ public struct Doctor: Sendable {
 
         func launch(_ key: String, _ body: @escaping @Sendable () async -> [DoctorFinding]) {
             order.with { $0.append(key) }
-            tasks.append(Task { let found = await body(); results.with { $0[key] = found } })
+            let task = Task { let found = await body(); results.with { $0[key] = found } }
+            tasks.append(task)
+            checks.add { task.cancel() }
         }
 
         let project = config.projectDir
@@ -49,6 +61,7 @@ public struct Doctor: Sendable {
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
             return Doctor.vmStatus(await runner.run(command, outputLimit: 1_048_576), machine: config.machine, directory: project)
         }
+        checks.add { vmState.cancel() }
         let serverTask = Task<(DoctorFinding, ToolVersion?)?, Never> {
             if let kubeconfig = config.target.kubeconfig, FileText.readBytes(kubeconfig, limit: 1) == nil { return nil }
             var target = config.target
@@ -56,6 +69,7 @@ public struct Doctor: Sendable {
             let command = Command("kubectl", target.globalFlags + ["--request-timeout=1s", "version", "-o", "json"], timeout: fast)
             return DoctorChecks.api(await runner.run(command, outputLimit: 65536))
         }
+        checks.add { serverTask.cancel() }
 
         if project != nil {
             launch("arch") { [DoctorChecks.arch(machine)] }
@@ -134,8 +148,16 @@ public struct Doctor: Sendable {
 
         // Wait for every group or the deadline, whichever comes first.
         let keys = order.with { $0 }
-        while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline {
+        while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
+        }
+        if Task.isCancelled {
+            // Quitting: each check's child is stopped by its cancelled run; wait for them all,
+            // so none outlives the dashboard. Nobody reads this report.
+            for task in tasks { await task.value }
+            _ = await vmState.value
+            _ = await serverTask.value
+            return DoctorReport(findings: [])
         }
         let done = results.with { $0 }
         let waited = DurationFormat.short(deadline)
@@ -152,8 +174,33 @@ public struct Doctor: Sendable {
                 findings.append(DoctorFinding(key, .warn, "\(key): no answer within \(waited)", fix: "run `devtui doctor` again; a tool may be hung"))
             }
         }
-        // Leftover tasks end on their own timeouts; nobody waits for them.
-        if done.count < keys.count { tasks.forEach { $0.cancel() } }
+        // Leftover checks are stopped (SIGTERM to their children) but not waited for: the
+        // report is due now.
+        if done.count < keys.count { checks.cancelAll() }
         return DoctorReport(findings: findings)
+    }
+}
+
+/// The doctor's check tasks, cancelled together when its run is (they are not its children, so
+/// that a hung one can be left behind at the deadline). One added after the cancel is cancelled at once.
+private final class CheckTasks: Sendable {
+    private let state = Locked<(cancelled: Bool, cancels: [@Sendable () -> Void])>((false, []))
+
+    func add(_ cancel: @escaping @Sendable () -> Void) {
+        let now = state.with { s -> Bool in
+            if s.cancelled { return true }
+            s.cancels.append(cancel)
+            return false
+        }
+        if now { cancel() }
+    }
+
+    func cancelAll() {
+        let cancels = state.with { s -> [@Sendable () -> Void] in
+            s.cancelled = true
+            defer { s.cancels.removeAll() }
+            return s.cancels
+        }
+        cancels.forEach { $0() }
     }
 }

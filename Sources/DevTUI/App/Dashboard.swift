@@ -16,6 +16,9 @@ final class Dashboard {
     private var utcOffset: (minutes: Int, readAtMs: Int)?
     /// The latest `devtui doctor` run's findings, handed from its task to the UI loop.
     private let doctorResult = Locked<DoctorReport?>(nil)
+    /// Doctor runs, cancelled and waited for at quit: a check still running must not leave its
+    /// kubectl or vagrant behind.
+    private var doctorRuns: [Task<Void, Never>] = []
 
     init(probes: Probes, color: Bool) {
         self.probes = probes
@@ -41,9 +44,11 @@ final class Dashboard {
         poller.start()
         runDoctor()
         defer {
-            // Waited for, so no kubectl watch or vagrant outlives the dashboard.
+            // Waited for, so no kubectl watch, vagrant or doctor check outlives the dashboard.
+            doctorRuns.forEach { $0.cancel() }
             poller.stopAndWait()
             actions.cancelAndWait()
+            waitForEnd(of: doctorRuns, timeout: .seconds(3))
         }
 
         var lastVersion = UInt64.max
@@ -115,11 +120,12 @@ final class Dashboard {
         let doctor = Doctor(config: probes.config, runner: probes.runner, paths: DoctorPaths.from(ProcessEnvironment.current()))
         let box = doctorResult
         let doorbell = self.doorbell
-        Task.detached {
+        doctorRuns.append(Task.detached {
             let report = await doctor.run()
+            guard !Task.isCancelled else { return }
             box.with { $0 = report }
             doorbell.ring()  // the loop sleeps until told
-        }
+        })
     }
 
     func paint(nowMs: Int) {

@@ -59,6 +59,16 @@ struct DoctorWorld {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Pids of this world's stand-ins still running (found by their STANDIN_DIR).
+    func liveStandins() -> [Int] {
+        let marker = Array(("STANDIN_DIR=" + scenario).utf8)
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int.init) ?? []
+        return pids.filter { pid in
+            guard let env = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return env.split(separator: 0).contains { Array($0) == marker }
+        }.sorted()
+    }
 }
 
 @Suite struct DoctorIntegrationTests {
@@ -114,6 +124,25 @@ struct DoctorWorld {
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(finding(report, "vm")?.summary == "vm: no answer within 2.5 s")
         #expect(finding(report, "virtualbox")?.status == .ok)
+    }
+
+    /// The dashboard quitting cancels a run: every check is stopped and the run returns only once
+    /// their children are gone, long before a hung tool's timeout or the deadline.
+    @Test func aCancelledRunStopsItsChecksAndWaitsForThem() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vagrant-status.hang", "")
+        var doctor = world.doctor()
+        doctor.toolTimeout = .seconds(30)
+        doctor.deadline = .seconds(25)
+        let started = ContinuousClock.now
+        let run = Task { await doctor.run() }
+        guard await eventually("the hung vagrant status running", { !world.liveStandins().isEmpty }) else { run.cancel(); return }
+        run.cancel()
+        let report = await run.value
+        #expect(ContinuousClock.now - started < .seconds(10), "the cancelled run took \(ContinuousClock.now - started)")
+        #expect(world.liveStandins() == [], "checks outlived the cancelled run")
+        #expect(report.findings.isEmpty)
     }
 
     @Test func oldVagrantNewVirtualBoxAndGarbage() async throws {
