@@ -187,19 +187,19 @@ public final class Poller: Sendable {
         while !Task.isCancelled {
             let mysql = model.snapshot().mysqlPod
             let running = mysql.flatMap { $0.phase == "Running" && $0.readyContainers > 0 ? $0.name : nil }
-            // The claim's size rarely changes: ask for it every 4th round only. It is kept when
-            // `du` fails, so the panel still names the claim and its size beside the error.
-            if rounds % 4 == 0 { claim = nil }
+            // The claim's size rarely changes: ask for it every 4th round only. The one in hand is
+            // kept when `du` or a refresh fails, so the panel still names the claim and its size.
+            let asked: Result<VolumeUsage, CommandError>
+            if let held = claim, rounds % 4 != 0 { asked = .success(held) } else { asked = await probes.claim() }
             rounds += 1
-            var claimFailed: CommandError?
-            if claim == nil {
-                switch await probes.claim() {
-                case .success(let fresh): claim = fresh
-                case .failure(let error): claimFailed = error
-                }
-            }
             let outcome: Result<VolumeUsage, CommandError>
-            if let claimFailed { outcome = .failure(claimFailed) } else { outcome = await probes.volume(mysqlPod: running, claim: claim) }
+            switch asked {
+            case .success(let current):
+                claim = current
+                outcome = await probes.volume(mysqlPod: running, claim: current)
+            case .failure(let error):
+                outcome = .failure(error)
+            }
             if case .success = outcome { backoff.reset() }
             let delay: Duration
             switch outcome {
@@ -213,8 +213,11 @@ public final class Poller: Sendable {
             let known = claim
             model.update { snap in
                 snap.volume.record(outcome, at: now, nextAttemptIn: delay)
-                // Nothing measured yet: show the claim (as `devtui status` does) beside the error.
-                if case .failure = outcome, snap.volume.value == nil { snap.volume.value = known }
+                // A failure keeps the last figures; the claim beside them is the latest known (as
+                // `devtui status` shows it when nothing was measured).
+                if case .failure = outcome, let known {
+                    snap.volume.value = snap.volume.value.map { $0.withClaim(of: known) } ?? known
+                }
             }
             wakeups.wake(.events) // the claim's phase may have changed
             await wakeups.sleep(delay, or: .volume)

@@ -67,19 +67,11 @@ public struct Probes: Sendable {
         }
     }
 
-    /// Claim size and the data's real use, merged. A failing `du` is returned as the failure and
-    /// the claim is not in it: snapshot() and the Poller, which pass the claim in, show it as the
-    /// value when there is no earlier one.
-    public func volume(mysqlPod: String?, claim cached: VolumeUsage? = nil) async -> Result<VolumeUsage, CommandError> {
-        var usage: VolumeUsage
-        if let cached {
-            usage = cached
-        } else {
-            switch await claim() {
-            case .success(let value): usage = value
-            case .failure(let error): return .failure(error)
-            }
-        }
+    /// The claim (from `claim()`) with the data's real use. A failing `du` is returned as the
+    /// failure and the claim is not in it: snapshot() and the Poller show the claim they passed
+    /// in beside the error.
+    public func volume(mysqlPod: String?, claim: VolumeUsage) async -> Result<VolumeUsage, CommandError> {
+        var usage = claim
         guard let mysqlPod else { return .success(usage) }
         switch await diskUsage(pod: mysqlPod) {
         case .success(let figures):

@@ -22,6 +22,16 @@ public struct VolumeUsage: Sendable, Equatable, Codable {
         self.filesystemUsedBytes = filesystemUsedBytes
     }
 
+    /// These figures with `other`'s claim: its name, class, phase and size.
+    public func withClaim(of other: VolumeUsage) -> VolumeUsage {
+        var copy = self
+        copy.claim = other.claim
+        copy.storageClass = other.storageClass
+        copy.phase = other.phase
+        copy.capacityBytes = other.capacityBytes
+        return copy
+    }
+
     /// Data used as a fraction of the claim, 0...1 (nil when either figure is unknown).
     public var claimFraction: Double? {
         guard let used = usedBytes, let cap = capacityBytes, cap > 0 else { return nil }

@@ -39,7 +39,8 @@ enum VolumeView {
         var second: [(String, Style)] = []
         if let pct = usage.filesystemPercent {
             second.append(("disk \(pct)% used", pct > 90 ? .bad : .normal))
-        } else if usage.usedBytes == nil {
+        } else if usage.usedBytes == nil && state.error == nil {
+            // With an error (du failed), the error is the reason; MySQL may well be running.
             second.append(("data size unknown until mysql runs", .dim))
         }
         if let error = state.error {

@@ -59,7 +59,7 @@ import Testing
         let p = probes(world)
         let pods = try await p.pods().get()
         #expect(pods.count == 2)
-        let volume = try await p.volume(mysqlPod: "mysql-0").get()
+        let volume = try await p.volume(mysqlPod: "mysql-0", claim: p.claim().get()).get()
         #expect(volume.capacityBytes == 2_147_483_648 && volume.usedBytes == 191_488 * 1024)
         let global = ["--kubeconfig", "/p/.devenv/kubeconfig", "--namespace", "devenv", "--request-timeout=5s"]
         #expect(world.calls() == [

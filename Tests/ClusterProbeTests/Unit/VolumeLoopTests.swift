@@ -5,9 +5,12 @@ import Testing
 /// The volume loop on a manual clock: the claim is asked for every 4th round, and kept (and
 /// shown) when `du` fails, so the panel names the claim and its size beside the error.
 @Suite struct VolumeLoopTests {
-    static func world(duFails: Bool) -> PollerWorld {
+    static func world(duFails: Bool, pvcFails: Locked<Bool>? = nil) -> PollerWorld {
         let world = PollerWorld { argv in
             if argv.contains("pvc") {
+                if pvcFails?.with({ $0 }) == true {
+                    return .success(CommandOutput(exitCode: 1, stdout: [], stderr: Array("Unable to connect to the server\n".utf8)))
+                }
                 return .success(CommandOutput(exitCode: 0, stdout: Fixtures.bytes("scenarios/healthy/kubectl-get-pvc"), stderr: []))
             }
             if argv.contains("exec") {
@@ -51,5 +54,38 @@ import Testing
         #expect(Self.count(world, "pvc") == 2)
         #expect(world.model.snapshot().volume.value?.usedBytes == Int64(191_488 * 1024))
         #expect(world.model.snapshot().volume.error == nil)
+    }
+
+    /// No claim at all: the error shows, and the claim is asked for again each round, backing off.
+    @Test func aFailingClaimIsAskedForEachRound() async {
+        let world = Self.world(duFails: false, pvcFails: Locked(true))
+        let loop = Task { await world.poller.volumeLoop() }
+        defer { loop.cancel() }
+        guard await eventually("a 5 s backoff", { world.clock.pendingSleeps == [5000] }) else { return }
+        #expect(world.model.snapshot().volume.value == nil)
+        #expect(world.model.snapshot().volume.error?.contains("Unable to connect to the server") == true)
+        #expect(Self.count(world, "exec") == 0, "du without a claim")
+        world.clock.advance(by: .seconds(5))
+        await eventually("a second pvc list") { Self.count(world, "pvc") == 2 }
+    }
+
+    /// A refresh of the claim that fails keeps the one in hand: the next round measures with it.
+    @Test func aFailingClaimRefreshKeepsTheClaimInHand() async {
+        let failing = Locked(false)
+        let world = Self.world(duFails: false, pvcFails: failing)
+        let loop = Task { await world.poller.volumeLoop() }
+        defer { loop.cancel() }
+        for round in 1...4 {
+            guard await eventually("round \(round)", { Self.count(world, "exec") == round && world.clock.pendingSleeps == [30_000] }) else { return }
+            world.clock.advance(by: .seconds(30))
+        }
+        failing.with { $0 = true }  // round 5 asks for the claim again, and fails
+        guard await eventually("the failed refresh, then a backoff", { world.clock.pendingSleeps == [5000] }) else { return }
+        #expect(Self.count(world, "pvc") == 2)
+        #expect(world.model.snapshot().volume.value?.usedBytes == Int64(191_488 * 1024), "the last figures were dropped")
+        #expect(world.model.snapshot().volume.error?.contains("Unable to connect to the server") == true)
+        world.clock.advance(by: .seconds(5))
+        guard await eventually("round 6 measures with the claim in hand", { Self.count(world, "exec") == 5 }) else { return }
+        #expect(Self.count(world, "pvc") == 2)
     }
 }
