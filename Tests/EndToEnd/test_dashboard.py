@@ -78,18 +78,29 @@ def test_no_kubectl_outlives_the_dashboard(run_devtui, attempt):
 
 
 def test_no_doctor_check_outlives_the_dashboard(tmp_path, app_server):
-    # The start-up doctor runs beside the poller; a check still running at quit (here one that
-    # hangs) is stopped and waited for too, not left behind as an orphan.
+    # The start-up doctor runs beside the poller; a check still running at quit is stopped and
+    # waited for too, not left behind as an orphan. This one hangs and ignores SIGTERM: only the
+    # SIGKILL that follows a second later ends it, so devtui must both cancel it and wait.
     world = World(tmp_path, "healthy")
-    world.write("kubectl-version-client.hang", "")
+    world.write("kubectl-version-client.hang", "ignore SIGTERM")
     tui = Tmux(world, ["--project-dir", str(world.project), "--app-url", app_server])
     try:
-        tui.wait_until(lambda: world.live_standins("version", "--client"), what="the doctor's kubectl version --client")
+        def ignoring_sigterm():
+            # Hanging already, not still starting up (SIGTERM would end it then).
+            for pid in world.live_standins("version", "--client"):
+                for line in open("/proc/%d/status" % pid):
+                    if line.startswith("SigIgn:") and int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)):
+                        return True
+            return False
+
+        tui.wait_until(ignoring_sigterm, what="the doctor's kubectl version --client, hung and ignoring SIGTERM")
         tui.keys("q")
         tui.wait_for("DEVTUI_EXIT=0")
         assert world.live_standins() == [], "stand-ins still running after devtui exited"
     finally:
         tui.close()
+        for pid in world.live_standins():
+            os.kill(pid, signal.SIGKILL)  # a failure leaves no orphan behind
 
 
 def test_vm_not_created_then_u_provisions(run_devtui):

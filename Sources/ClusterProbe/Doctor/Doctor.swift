@@ -25,18 +25,36 @@ public struct Doctor: Sendable {
         outcome.flatMap { VagrantStatusParser.status(of: $0, machine: machine, directory: directory) }
     }
 
-    /// The checks in the order they print. Each group runs in its own task. Cancelled (the
-    /// dashboard quitting), it stops every check and returns only when their children are gone.
+    /// The checks in the order they print. Each group runs in its own task; at the deadline the
+    /// ones still running are stopped, not waited for. Cancelled, it stops every check and returns
+    /// (an empty report, which nobody reads) only once their children are gone.
     public func run() async -> DoctorReport {
         let checks = CheckTasks()
         return await withTaskCancellationHandler {
-            await run(checks)
+            let (report, settle) = await run(checks)
+            guard let report else { await settle(); return DoctorReport(findings: []) }
+            return report
         } onCancel: {
             checks.cancelAll()
         }
     }
 
-    private func run(_ checks: CheckTasks) async -> DoctorReport {
+    /// `run()` for a caller that must leave no child behind (the dashboard, which waits for this
+    /// at quit): hands the report over when it is due, then returns only once every check, the
+    /// ones stopped at the deadline too, has ended. A cancelled run hands nothing over.
+    public func run(reporting: @escaping @Sendable (DoctorReport) -> Void) async {
+        let checks = CheckTasks()
+        await withTaskCancellationHandler {
+            let (report, settle) = await run(checks)
+            if let report { reporting(report) }
+            await settle()
+        } onCancel: {
+            checks.cancelAll()
+        }
+    }
+
+    /// The report (nil when cancelled) and a wait for every check to end.
+    private func run(_ checks: CheckTasks) async -> (DoctorReport?, settle: @Sendable () async -> Void) {
         let results = Locked<[String: [DoctorFinding]]>([:])
         let order = Locked<[String]>([])
         let started = ContinuousClock.now
@@ -148,17 +166,16 @@ public struct Doctor: Sendable {
 
         // Wait for every group or the deadline, whichever comes first.
         let keys = order.with { $0 }
+        let launched = tasks
+        let settle: @Sendable () async -> Void = {
+            for task in launched { await task.value }
+            _ = await vmState.value
+            _ = await serverTask.value
+        }
         while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        if Task.isCancelled {
-            // Quitting: each check's child is stopped by its cancelled run; wait for them all,
-            // so none outlives the dashboard. Nobody reads this report.
-            for task in tasks { await task.value }
-            _ = await vmState.value
-            _ = await serverTask.value
-            return DoctorReport(findings: [])
-        }
+        if Task.isCancelled { return (nil, settle) }
         let done = results.with { $0 }
         let waited = DurationFormat.short(deadline)
         var findings: [DoctorFinding] = []
@@ -174,10 +191,9 @@ public struct Doctor: Sendable {
                 findings.append(DoctorFinding(key, .warn, "\(key): no answer within \(waited)", fix: "run `devtui doctor` again; a tool may be hung"))
             }
         }
-        // Leftover checks are stopped (SIGTERM to their children) but not waited for: the
-        // report is due now.
+        // Leftover checks are stopped (SIGTERM to their children); the report is due now.
         if done.count < keys.count { checks.cancelAll() }
-        return DoctorReport(findings: findings)
+        return (DoctorReport(findings: findings), settle)
     }
 }
 

@@ -38,12 +38,10 @@ public final class Poller: Sendable {
         }
     }
 
-    public func stop() { tasks.cancelAll() }
-
-    /// Stops every loop and waits (at most `timeout`) until their kubectl streams are gone.
-    public func stopAndWait(timeout: Duration = .seconds(2)) {
-        waitForEnd(of: tasks.cancelAll(), timeout: timeout)
-    }
+    /// Cancels every loop; returns their tasks, which end once their kubectl streams are gone
+    /// (for `waitForEnd`).
+    @discardableResult
+    public func stop() -> [Task<Void, Never>] { tasks.cancelAll() }
 
     /// Ask a source again now (after an action changed the world).
     public func refresh(_ source: Wakeups.Source) { wakeups.wake(source) }

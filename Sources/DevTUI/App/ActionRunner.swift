@@ -33,13 +33,13 @@ final class ActionRunner: Sendable {
 
     func drain() -> [Event] { events.withLock { e in defer { e.removeAll() }; return e } }
 
-    func cancel() { current.withLock { $0?.cancel() } }
-
-    /// Stops the running action and waits (at most `timeout`) until its command is gone.
-    func cancelAndWait(timeout: Duration = .seconds(3)) {
-        guard let task = current.withLock({ $0 }) else { return }
-        task.cancel()
-        waitForEnd(of: [task], timeout: timeout)
+    /// Stops the running action; returns its task, which ends once its command is gone.
+    @discardableResult
+    func cancel() -> [Task<Void, Never>] {
+        current.withLock { task in
+            task?.cancel()
+            return task.map { [$0] } ?? []
+        }
     }
 
     func start(_ kind: ActionKind) {

@@ -44,11 +44,13 @@ final class Dashboard {
         poller.start()
         runDoctor()
         defer {
-            // Waited for, so no kubectl watch, vagrant or doctor check outlives the dashboard.
+            // All told to stop at once, the terminal given back, then one wait for them all (a
+            // child that ignores SIGTERM gets SIGKILL a second later), so no kubectl watch,
+            // vagrant or doctor check outlives the dashboard.
             doctorRuns.forEach { $0.cancel() }
-            poller.stopAndWait()
-            actions.cancelAndWait()
-            waitForEnd(of: doctorRuns, timeout: .seconds(3))
+            let stopping = poller.stop() + actions.cancel() + doctorRuns
+            terminal.suspend()
+            waitForEnd(of: stopping, timeout: .seconds(3))
         }
 
         var lastVersion = UInt64.max
@@ -121,10 +123,11 @@ final class Dashboard {
         let box = doctorResult
         let doorbell = self.doorbell
         doctorRuns.append(Task.detached {
-            let report = await doctor.run()
-            guard !Task.isCancelled else { return }
-            box.with { $0 = report }
-            doorbell.ring()  // the loop sleeps until told
+            // Returns when the checks stopped at the deadline have ended too: waited for at quit.
+            await doctor.run { report in
+                box.with { $0 = report }
+                doorbell.ring()  // the loop sleeps until told
+            }
         })
     }
 

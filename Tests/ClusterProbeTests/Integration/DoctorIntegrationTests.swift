@@ -124,6 +124,41 @@ struct DoctorWorld {
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(finding(report, "vm")?.summary == "vm: no answer within 2.5 s")
         #expect(finding(report, "virtualbox")?.status == .ok)
+        // The check left behind at the deadline was stopped (it would sleep for an hour).
+        await eventually("the hung vagrant status stopped") { world.liveStandins().isEmpty }
+    }
+
+    /// The dashboard's way: the report at the deadline, then the return only once the checks
+    /// stopped there have ended, even one that ignores SIGTERM (SIGKILL a second later).
+    @Test func reportingThenWaitingForTheChecksStoppedAtTheDeadline() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vagrant-status.hang", "ignore SIGTERM")
+        var doctor = world.doctor()
+        doctor.toolTimeout = .seconds(30)
+        doctor.deadline = .milliseconds(1500)
+        let reported = Locked<DoctorReport?>(nil)
+        await doctor.run { report in reported.with { $0 = report } }
+        #expect(reported.with { $0 }.flatMap { finding($0, "vm") }?.summary == "vm: no answer within 1.5 s")
+        #expect(world.liveStandins() == [], "returned before the stopped check had ended")
+    }
+
+    /// Cancelled before a check started: each is cancelled as it is added.
+    @Test func aRunCancelledBeforeItStartsLeavesNothing() async throws {
+        let world = try DoctorWorld(settings: try Self.freePorts())
+        defer { world.remove() }
+        try world.write("vagrant-status.hang", "")
+        var doctor = world.doctor()
+        doctor.toolTimeout = .seconds(30)
+        doctor.deadline = .seconds(25)
+        let started = ContinuousClock.now
+        let run = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await doctor.run()
+        }
+        _ = await run.value
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(world.liveStandins() == [])
     }
 
     /// The dashboard quitting cancels a run: every check is stopped and the run returns only once
@@ -137,7 +172,11 @@ struct DoctorWorld {
         doctor.deadline = .seconds(25)
         let started = ContinuousClock.now
         let run = Task { await doctor.run() }
-        guard await eventually("the hung vagrant status running", { !world.liveStandins().isEmpty }) else { run.cancel(); return }
+        guard await eventually("the hung vagrant status running", { !world.liveStandins().isEmpty }) else {
+            run.cancel()
+            _ = await run.value
+            return
+        }
         run.cancel()
         let report = await run.value
         #expect(ContinuousClock.now - started < .seconds(10), "the cancelled run took \(ContinuousClock.now - started)")

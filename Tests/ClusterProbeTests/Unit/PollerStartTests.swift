@@ -8,7 +8,7 @@ import Testing
         let world = PollerWorld()
         world.poller.start()
         world.poller.start()
-        defer { world.poller.stopAndWait() }
+        defer { waitForEnd(of: world.poller.stop(), timeout: .seconds(2)) }
         let pods = { world.runner.calls.filter { $0.contains("pods") }.count }
         // Every loop has asked once and gone to sleep on the manual clock.
         guard await eventually("the loops asleep", { pods() >= 1 && world.clock.pendingSleeps.count >= 4 }) else { return }

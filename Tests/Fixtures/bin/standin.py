@@ -5,7 +5,8 @@ It records the argv it got (one JSON array per line in $STANDIN_LOG) and replays
 outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
 
     <key>          stdout to print          <key>.exit    exit code (default 0)
-    <key>.stderr   stderr to print          <key>.hang    sleep until killed
+    <key>.stderr   stderr to print          <key>.hang    sleep until killed (holding
+                                                          "ignore SIGTERM": until SIGKILL)
     <key>.follow   keep the stream open after printing (watch, logs -f) until killed
     <key>.delay    seconds between stdout lines, ended by \n or \r (streams that take time, like vagrant up)
 
@@ -22,6 +23,7 @@ cluster works.
 import json
 import os
 import re
+import signal
 import sys
 import time
 
@@ -87,6 +89,8 @@ def main():
         return os.path.exists(path + suffix)
 
     if exists(".hang"):
+        if open(path + ".hang").read().strip() == "ignore SIGTERM":
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only SIGKILL ends it
         time.sleep(3600)
     if not any(exists(suffix) for suffix in ("", ".exit", ".stderr", ".hang", ".follow")):
         with open(os.path.join(folder, "UNEXPECTED"), "a") as f:
