@@ -49,6 +49,10 @@ if args[:1] == ["test"]:
         f.write('<testsuites><testsuite name="t" tests="1"><testcase classname="Golden" name="screens">'
                 + inner + '</testcase></testsuite></testsuites>')
     sys.exit(1 if inner else 0)
+# `swift build`: SwiftPM's note about ncursesw.pc's flags always; a compiler warning when asked.
+print("warning: prohibited flag(s): -D_DEFAULT_SOURCE, -D_XOPEN_SOURCE=600")
+if os.environ.get("FAKE_SWIFT_WARNING"):
+    print("/repo/Sources/A.swift:1:5: warning: variable 'x' was never used")
 sys.exit(0)
 """
 
@@ -137,8 +141,16 @@ def test_inherited_pytest_addopts_cannot_deselect_tests(scratch):
 
 def test_inherited_update_golden_never_reaches_swift_test(scratch):
     rc, passed, failed, out = scratch.run("swift", UPDATE_GOLDEN="1")
-    # swift build + the one golden test + swift test's exit status
-    assert (rc, passed, failed) == (0, 3, 0), out
+    # swift build + no compiler warnings + the one golden test + swift test's exit status
+    assert (rc, passed, failed) == (0, 4, 0), out
+
+
+def test_a_compiler_warning_fails_the_swift_suite(scratch):
+    rc, passed, failed, out = scratch.run("swift", FAKE_SWIFT_WARNING="1")
+    assert rc != 0 and failed == 1, out
+    assert "FAIL  swift: no compiler warnings" in out
+    assert "variable 'x' was never used" in out
+    assert "prohibited flag" not in out.split("FAIL  swift: no compiler warnings")[1].split("==")[0]
 
 
 def test_a_runner_that_reports_no_test_is_a_failure(scratch):
