@@ -112,13 +112,20 @@ struct DoctorWorld {
         #expect(finding(report, "vm")?.summary.hasPrefix("vm: no answer") == false)
     }
 
-    @Test func theDeadlineBoundsAGroupThatNeverAnswers() async throws {
-        let world = try DoctorWorld(settings: try Self.freePorts())
-        defer { world.remove() }
-        try world.write("vagrant-status.hang", "")
+    /// A world whose `vagrant status` hangs (`hang`: the .hang fixture's text), and its doctor
+    /// with a 30 s tool timeout and the given deadline.
+    static func hungVagrantStatus(_ hang: String = "", deadline: Duration) throws -> (DoctorWorld, Doctor) {
+        let world = try DoctorWorld(settings: try freePorts())
+        try world.write("vagrant-status.hang", hang)
         var doctor = world.doctor()
         doctor.toolTimeout = .seconds(30)
-        doctor.deadline = .milliseconds(2500)
+        doctor.deadline = deadline
+        return (world, doctor)
+    }
+
+    @Test func theDeadlineBoundsAGroupThatNeverAnswers() async throws {
+        let (world, doctor) = try Self.hungVagrantStatus(deadline: .milliseconds(2500))
+        defer { world.remove() }
         let started = ContinuousClock.now
         let report = await doctor.run()
         #expect(ContinuousClock.now - started < .seconds(3))
@@ -131,12 +138,8 @@ struct DoctorWorld {
     /// The dashboard's way: the report at the deadline, then the return only once the checks
     /// stopped there have ended, even one that ignores SIGTERM (SIGKILL a second later).
     @Test func reportingThenWaitingForTheChecksStoppedAtTheDeadline() async throws {
-        let world = try DoctorWorld(settings: try Self.freePorts())
+        let (world, doctor) = try Self.hungVagrantStatus("ignore SIGTERM", deadline: .milliseconds(1500))
         defer { world.remove() }
-        try world.write("vagrant-status.hang", "ignore SIGTERM")
-        var doctor = world.doctor()
-        doctor.toolTimeout = .seconds(30)
-        doctor.deadline = .milliseconds(1500)
         let reported = Locked<DoctorReport?>(nil)
         await doctor.run { report in reported.with { $0 = report } }
         #expect(reported.with { $0 }.flatMap { finding($0, "vm") }?.summary == "vm: no answer within 1.5 s")
@@ -145,12 +148,8 @@ struct DoctorWorld {
 
     /// Cancelled before a check started: each is cancelled as it is added.
     @Test func aRunCancelledBeforeItStartsLeavesNothing() async throws {
-        let world = try DoctorWorld(settings: try Self.freePorts())
+        let (world, doctor) = try Self.hungVagrantStatus(deadline: .seconds(25))
         defer { world.remove() }
-        try world.write("vagrant-status.hang", "")
-        var doctor = world.doctor()
-        doctor.toolTimeout = .seconds(30)
-        doctor.deadline = .seconds(25)
         let started = ContinuousClock.now
         let run = Task {
             withUnsafeCurrentTask { $0?.cancel() }
@@ -164,12 +163,8 @@ struct DoctorWorld {
     /// The dashboard quitting cancels a run: every check is stopped and the run returns only once
     /// their children are gone, long before a hung tool's timeout or the deadline.
     @Test func aCancelledRunStopsItsChecksAndWaitsForThem() async throws {
-        let world = try DoctorWorld(settings: try Self.freePorts())
+        let (world, doctor) = try Self.hungVagrantStatus(deadline: .seconds(25))
         defer { world.remove() }
-        try world.write("vagrant-status.hang", "")
-        var doctor = world.doctor()
-        doctor.toolTimeout = .seconds(30)
-        doctor.deadline = .seconds(25)
         let started = ContinuousClock.now
         let run = Task { await doctor.run() }
         guard await eventually("the hung vagrant status running", { !world.liveStandins().isEmpty }) else {
