@@ -1,4 +1,5 @@
 #if os(Linux)
+import CSystemShims
 import Synchronization
 
 /// Linux: notices saves under `app/` from inotify events instead of polling, so an idle dashboard
@@ -42,11 +43,11 @@ public final class InotifyCodeWatcher: @unchecked Sendable {
         self.depth = depth
         inotifyFD = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
         var pipeFDs: [Int32] = [-1, -1]
-        if pipe(&pipeFDs) == 0 {  // pipe2 is not visible to Swift: set the flags one by one
-            for fd in pipeFDs {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            }
+        // Close-on-exec from the start (a child spawned meanwhile must not inherit it), then non-blocking.
+        if devtui_pipe_cloexec(&pipeFDs) == 0 {
+            for fd in pipeFDs { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        } else {
+            pipeFDs = [-1, -1]
         }
         wakePipe = pipeFDs
         // On failure deinit closes what was opened (a class's deinit runs when its init fails late).
