@@ -97,18 +97,19 @@ final class Terminal {
 
     func paint(_ frame: Frame) {
         // An idle dashboard repaints for a clock or one changed figure: rewriting every cell
-        // through curses each time was most of its CPU.
-        // The frame already on screen is not painted again.
-        guard frame != painted else { return }
+        // through curses each time was most of its CPU. Rows already on screen are skipped, and
+        // a frame with none changed costs no refresh.
         let previous = painted.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
         if previous == nil { werase(devtui_stdscr()) }
         var spilled = false
+        var wrote = previous == nil
         for (y, row) in frame.rows.enumerated() where spilled || previous?.rows[y] != row {
             // A run the C library finds wider than TextWidth does (some emoji) wraps into the next
             // row: repaint that one too, or it keeps the stray cells.
             spilled = paintRow(row, y: y, isLast: y == frame.height - 1, width: frame.width)
+            wrote = true
         }
-        wrefresh(devtui_stdscr())
+        if wrote { wrefresh(devtui_stdscr()) }
         painted = frame
     }
 
