@@ -32,27 +32,28 @@ struct Frame: Equatable, Sendable {
         // their own: walk scalars and skip grapheme breaking, the bulk of a repaint's cost.
         if text.unicodeScalars.allSatisfy(TextWidth.standsAlone) {
             for scalar in text.unicodeScalars {
-                let w = TextWidth.of(scalar)
-                if col + w > limit { break }
-                if col >= 0 {
-                    rows[y][col] = Cell(char: Character(scalar), style: style)
-                    if w == 2 { rows[y][col + 1] = Cell(char: " ", style: style, continuation: true) }
-                }
-                col += w
+                guard place(Character(scalar), width: TextWidth.of(scalar), at: &col, y: y, limit: limit, style: style) else { break }
             }
-            return col - x
-        }
-        for char in text {
-            let w = TextWidth.of(char)
-            if w == 0 { continue }
-            if col + w > limit { break }
-            if col >= 0 {
-                rows[y][col] = Cell(char: char, style: style)
-                if w == 2 { rows[y][col + 1] = Cell(char: " ", style: style, continuation: true) }
+        } else {
+            for char in text {
+                let w = TextWidth.of(char)
+                if w == 0 { continue }
+                guard place(char, width: w, at: &col, y: y, limit: limit, style: style) else { break }
             }
-            col += w
         }
         return col - x
+    }
+
+    /// One character at `col` (off-frame columns left of 0 are skipped), moving `col` on; false
+    /// when it would pass `limit`.
+    private mutating func place(_ char: Character, width w: Int, at col: inout Int, y: Int, limit: Int, style: Style) -> Bool {
+        if col + w > limit { return false }
+        if col >= 0 {
+            rows[y][col] = Cell(char: char, style: style)
+            if w == 2 { rows[y][col + 1] = Cell(char: " ", style: style, continuation: true) }
+        }
+        col += w
+        return true
     }
 
     /// Text cut to `width` columns, with `…` when cut.
