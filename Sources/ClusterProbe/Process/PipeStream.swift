@@ -181,6 +181,12 @@ private final class RunningChild: Sendable {
         var pidFD = devtui_pidfd_open(pid)
         defer { if pidFD >= 0 { close(pidFD) } }
         var draining = false
+        /// The unfinished last line, once stdout is done (closed, or left open by a grandchild).
+        func finishStdout() {
+            var tail: [String] = []
+            splitter.finish { tail.append($0) }
+            if !tail.isEmpty { onLines(tail) }
+        }
         while !open.isEmpty {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if pidFD >= 0 { fds.append(pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0)) }
@@ -202,11 +208,7 @@ private final class RunningChild: Sendable {
                 if n < 0, errno == EINTR || errno == EAGAIN { continue }
                 let isStdout = entry.fd == stdoutFD
                 if n <= 0 {
-                    if isStdout {
-                        var tail: [String] = []
-                        splitter.finish { tail.append($0) }
-                        if !tail.isEmpty { onLines(tail) }
-                    }
+                    if isStdout { finishStdout() }
                     close(entry.fd)
                     open.removeAll { $0 == entry.fd }
                     continue
@@ -222,12 +224,8 @@ private final class RunningChild: Sendable {
                 }
             }
         }
-        if open.contains(stdoutFD) {
-            // Left open by a grandchild: the child's unfinished last line still counts.
-            var tail: [String] = []
-            splitter.finish { tail.append($0) }
-            if !tail.isEmpty { onLines(tail) }
-        }
+        // Left open by a grandchild: the child's unfinished last line still counts.
+        if open.contains(stdoutFD) { finishStdout() }
         return stderr
     }
 
