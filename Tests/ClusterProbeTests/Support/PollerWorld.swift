@@ -1,3 +1,4 @@
+import Testing
 @testable import ClusterProbe
 
 /// A Poller on a manual clock and a fake runner, for tests that drive one of its loops by hand.
@@ -19,6 +20,15 @@ struct PollerWorld {
     func setPods(_ pods: [PodSummary]) {
         model.update { $0.pods.succeed(pods, at: 0) }
         poller.wakeups.wake(.logs)
+    }
+
+    /// Sets the pod list, starts the log follower and returns it once its first stream is open
+    /// (nil, the follower stopped and the miss recorded, when none opens).
+    func followingLogs(of pods: [PodSummary]) async -> Task<Void, Never>? {
+        setPods(pods)
+        let loop = Task { await poller.logLoop() }
+        guard await eventually("a log stream", { runner.streams.count == 1 }) else { loop.cancel(); return nil }
+        return loop
     }
 
     func log(_ source: LogSource) -> [String] { model.read().logs[source]?.lines ?? [] }

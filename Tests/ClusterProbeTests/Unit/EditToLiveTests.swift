@@ -40,17 +40,9 @@ import Testing
         #expect(world.model.snapshot().codeChange?.savedAtMs == min(mtime, world.clock.wallMs()))
     }
 
-    /// Attaches the follower to the app pod and returns when its stream (index 0) is open.
-    static func following(_ world: World) async -> Task<Void, Never>? {
-        world.setPods([World.pod("app-1", "app")])
-        let loop = Task { await world.poller.logLoop() }
-        guard await eventually("a log stream", { world.runner.streams.count == 1 }) else { loop.cancel(); return nil }
-        return loop
-    }
-
     @Test func aWorkerBootingAfterTheSaveMarksItLive() async {
         let world = World()
-        guard let loop = await Self.following(world) else { return }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app")]) else { return }
         defer { loop.cancel() }
         let saved = world.clock.wallMs()
         world.poller.noticeSave(file: "application.py", mtimeMs: saved)
@@ -68,7 +60,7 @@ import Testing
     /// The 15 s limit: a worker that boots later is not this save showing.
     @Test func aWorkerBootingAfterTheLimitIsNotCounted() async {
         let world = World()
-        guard let loop = await Self.following(world) else { return }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app")]) else { return }
         defer { loop.cancel() }
         world.poller.noticeSave(file: "application.py", mtimeMs: world.clock.wallMs())
         world.clock.advance(by: .milliseconds(CodeChangeInfo.waitLimitMs))

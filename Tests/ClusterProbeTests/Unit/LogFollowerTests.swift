@@ -11,10 +11,8 @@ import Testing
 
     @Test func attachesToTheCurrentPodAndShowsItsLines() async {
         let world = World()
-        world.setPods([World.pod("app-1", "app"), World.pod("mysql-0", "mysql")])
-        let loop = Task { await world.poller.logLoop() }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app"), World.pod("mysql-0", "mysql")]) else { return }
         defer { loop.cancel() }
-        guard await eventually("a log stream", { world.runner.streams.count == 1 }) else { return }
         #expect(Self.followed(world.runner.streams[0]) == ["logs", "-f", "--tail=200", "app-1", "-c", "app"])
         #expect(world.runner.streams[0].contains("--namespace") && world.runner.streams[0].first == "kubectl")
         #expect(world.model.snapshot().logs.value == LogStreamInfo(pod: "app-1", container: "app"))
@@ -44,10 +42,8 @@ import Testing
     /// A stream that ends is retried after 500 ms, then 1 s, ... and the log says when.
     @Test func reattachesWithBackoffAfterAStreamEnds() async {
         let world = World()
-        world.setPods([World.pod("app-1", "app")])
-        let loop = Task { await world.poller.logLoop() }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app")]) else { return }
         defer { loop.cancel() }
-        guard await eventually("a log stream", { world.runner.streams.count == 1 }) else { return }
         world.runner.end(0, with: .success(StreamEnd(exitCode: 1, message: "error: unexpected EOF")))
         await eventually("the end in the log") { world.log(.app).last?.contains("ended") == true }
         #expect(world.log(.app).last == "── log stream of app-1 ended: kubectl: unexpected EOF; reattaching in 500 ms ──")
@@ -71,10 +67,8 @@ import Testing
 
     @Test func switchesWhenTheFollowedComponentChanges() async {
         let world = World()
-        world.setPods([World.pod("app-1", "app"), World.pod("mysql-0", "mysql")])
-        let loop = Task { await world.poller.logLoop() }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app"), World.pod("mysql-0", "mysql")]) else { return }
         defer { loop.cancel() }
-        guard await eventually("a log stream", { world.runner.streams.count == 1 }) else { return }
         world.model.setFollowed(.mysql)
         world.poller.refresh(.logs)  // what the dashboard does after `l`
         guard await eventually("a mysql stream", { world.runner.streams.count == 2 }) else { return }
@@ -89,10 +83,8 @@ import Testing
     /// A rollout: the new pod takes over only once it is ready; until then the old one is followed.
     @Test func switchesWhenANewerReadyPodTakesOver() async {
         let world = World()
-        world.setPods([World.pod("app-1", "app", createdAt: 1000)])
-        let loop = Task { await world.poller.logLoop() }
+        guard let loop = await world.followingLogs(of: [World.pod("app-1", "app", createdAt: 1000)]) else { return }
         defer { loop.cancel() }
-        guard await eventually("a log stream", { world.runner.streams.count == 1 }) else { return }
         await eventually("the follower asleep") { world.clock.pendingSleeps == [60_000] }
         let sleeps = world.clock.sleepsStarted
         world.setPods([World.pod("app-1", "app", createdAt: 1000), World.pod("app-2", "app", ready: false, createdAt: 2000)])
