@@ -19,6 +19,16 @@ final class Reports: Sendable {
     }
 }
 
+extension WatchedFolder {
+    /// A watcher on this folder, started, and what it reports.
+    func watching(depth: Int = 3) throws -> (InotifyCodeWatcher, Reports) {
+        let watcher = try #require(InotifyCodeWatcher(root: root, depth: depth))
+        let reports = Reports()
+        watcher.start(onChange: reports.onChange)
+        return (watcher, reports)
+    }
+}
+
 func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
     let deadline = Clock.monotonicMs() + timeoutMs
     while !condition() {
@@ -51,10 +61,8 @@ func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
     @Test func aFolderCreatedAfterStartIsWatched() throws {
         let dir = WatchedFolder(); defer { dir.remove() }
         dir.write("application.py", mtimeSeconds: 1_000)
-        let watcher = try #require(InotifyCodeWatcher(root: dir.root))
+        let (watcher, reports) = try dir.watching()
         defer { watcher.stop() }
-        let reports = Reports()
-        watcher.start(onChange: reports.onChange)
         dir.write("templates/first.py", mtimeSeconds: 2_000)
         #expect(reports.waitFor("templates/first.py"))
         // By now the folder's watch exists (it is added before the folder is read): a later save
@@ -90,10 +98,8 @@ func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
     @Test func aFolderRemovedAndMadeAgainIsStillWatched() throws {
         let dir = WatchedFolder(); defer { dir.remove() }
         dir.write("lib/helpers.py", mtimeSeconds: 1_000)
-        let watcher = try #require(InotifyCodeWatcher(root: dir.root))
+        let (watcher, reports) = try dir.watching()
         defer { watcher.stop() }
-        let reports = Reports()
-        watcher.start(onChange: reports.onChange)
         try FileManager.default.removeItem(atPath: dir.root + "/lib")
         dir.write("lib/helpers.py", mtimeSeconds: 2_000)
         #expect(reports.waitFor("lib/helpers.py"))
@@ -104,10 +110,8 @@ func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
     @Test func aFolderRenamedInsideTheTreeIsWatchedUnderItsNewName() throws {
         let dir = WatchedFolder(); defer { dir.remove() }
         dir.write("old/helpers.py", mtimeSeconds: 1_000)
-        let watcher = try #require(InotifyCodeWatcher(root: dir.root))
+        let (watcher, reports) = try dir.watching()
         defer { watcher.stop() }
-        let reports = Reports()
-        watcher.start(onChange: reports.onChange)
         let movedAt = Clock.wallMs()
         rename(dir.root + "/old", dir.root + "/new")
         #expect(reports.waitFor("new/helpers.py"), "a moved-in folder's files count as saved")
@@ -123,10 +127,8 @@ func waitUntil(timeoutMs: Int, _ condition: () -> Bool) -> Bool {
     @Test func hiddenFoldersCachesAndFoldersTooDeepAreNotWatched() throws {
         let dir = WatchedFolder(); defer { dir.remove() }
         dir.write("application.py", mtimeSeconds: 1_000)
-        let watcher = try #require(InotifyCodeWatcher(root: dir.root, depth: 1))
+        let (watcher, reports) = try dir.watching(depth: 1)
         defer { watcher.stop() }
-        let reports = Reports()
-        watcher.start(onChange: reports.onChange)
         dir.write(".git/hook.py", mtimeSeconds: 2_000)
         dir.write("__pycache__/application.py", mtimeSeconds: 2_000)
         dir.write(".application.py", mtimeSeconds: 2_000)
