@@ -73,23 +73,22 @@ import Testing
     @Test func aBlockingSleepEndsOnTheClockOrAWake() async {
         let clock = ManualClock()
         let wakeups = Wakeups(time: clock)
-        let ended = Atomic<Int>(0)
-        let sleeper = DispatchQueue(label: "sleeper")
-        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
+        let sleeper = ThreadSleeper(wakeups)
+        sleeper.sleep(.seconds(2))
         guard await eventually("a 2 s blocking sleep", { clock.pendingSleeps == [2000] }) else { return }
         clock.advance(by: .milliseconds(1999))
         try? await Task.sleep(for: .milliseconds(50))
-        #expect(ended.load(ordering: .relaxed) == 0, "the sleep ended early")
+        #expect(sleeper.ended == 0, "the sleep ended early")
         clock.advance(by: .milliseconds(1))
-        guard await eventually("the sleep over", { ended.load(ordering: .relaxed) == 1 }) else { return }
+        guard await eventually("the sleep over", { sleeper.ended == 1 }) else { return }
 
-        sleeper.async { wakeups.sleepBlocking(.seconds(60), or: .app); ended.add(1, ordering: .relaxed) }
+        sleeper.sleep(.seconds(60))
         guard await eventually("a 60 s blocking sleep", { clock.pendingSleeps == [60_000] }) else { return }
         wakeups.wake(.vm)  // not ours
         try? await Task.sleep(for: .milliseconds(50))
-        #expect(ended.load(ordering: .relaxed) == 1, "another source's wake ended it")
+        #expect(sleeper.ended == 1, "another source's wake ended it")
         wakeups.wake(.app)
-        await eventually("woken with no time passing") { ended.load(ordering: .relaxed) == 2 }
+        await eventually("woken with no time passing") { sleeper.ended == 2 }
         #expect(clock.pendingSleeps == [])
     }
 
@@ -98,15 +97,14 @@ import Testing
     @Test func aWakeBetweenBlockingSleepsIsKept() async {
         let clock = ManualClock()
         let wakeups = Wakeups(time: clock)
-        let ended = Atomic<Int>(0)
-        let sleeper = DispatchQueue(label: "sleeper")
-        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
+        let sleeper = ThreadSleeper(wakeups)
+        sleeper.sleep(.seconds(2))
         guard await eventually("asleep", { clock.pendingSleeps == [2000] }) else { return }
         clock.advance(by: .seconds(2))
-        guard await eventually("the sleep over", { ended.load(ordering: .relaxed) == 1 }) else { return }
+        guard await eventually("the sleep over", { sleeper.ended == 1 }) else { return }
         wakeups.wake(.app)  // the round under way: nobody asleep
-        sleeper.async { wakeups.sleepBlocking(.seconds(2), or: .app); ended.add(1, ordering: .relaxed) }
-        await eventually("the next sleep over at once") { ended.load(ordering: .relaxed) == 2 }
+        sleeper.sleep(.seconds(2))
+        await eventually("the next sleep over at once") { sleeper.ended == 2 }
         clock.advance(by: .seconds(2))  // frees the thread if it did sleep
     }
 
@@ -119,25 +117,39 @@ import Testing
         let task = Task { await wakeups.sleep(.seconds(60), or: .app); first.store(true, ordering: .relaxed) }
         defer { task.cancel() }
         guard await eventually("the task asleep", { clock.pendingSleeps == [60_000] }) else { return }
-        let second = Atomic<Bool>(false)
-        DispatchQueue(label: "sleeper").async { wakeups.sleepBlocking(.seconds(30), or: .app); second.store(true, ordering: .relaxed) }
+        let second = ThreadSleeper(wakeups)
+        second.sleep(.seconds(30))
         await eventually("the first sleeper woken") { first.load(ordering: .relaxed) }
-        #expect(second.load(ordering: .relaxed) == false)
+        #expect(second.ended == 0)
         wakeups.wake(.app)
-        await eventually("the second sleeper woken") { second.load(ordering: .relaxed) }
+        await eventually("the second sleeper woken") { second.ended == 1 }
     }
 
     @Test func aWakeBeforeABlockingSleepIsNotLost() async {
         let clock = ManualClock()
         let wakeups = Wakeups(time: clock)
-        let ended = Atomic<Bool>(false)
         wakeups.wake(.app)
-        DispatchQueue(label: "sleeper").async {
-            wakeups.sleepBlocking(.seconds(3600), or: .app)
-            ended.store(true, ordering: .relaxed)
-        }
-        await eventually("the sleep over with no time passing") { ended.load(ordering: .relaxed) }
+        let sleeper = ThreadSleeper(wakeups)
+        sleeper.sleep(.seconds(3600))
+        await eventually("the sleep over with no time passing") { sleeper.ended == 1 }
         #expect(clock.sleepsStarted == 0)
         clock.advance(by: .seconds(3600))  // frees the thread if it did sleep
     }
+}
+
+/// Blocking sleeps (the app probe's kind) on a thread of their own, counted as they end.
+final class ThreadSleeper: Sendable {
+    private let queue = DispatchQueue(label: "sleeper")
+    private let count = Atomic<Int>(0)
+    private let wakeups: Wakeups
+    init(_ wakeups: Wakeups) { self.wakeups = wakeups }
+
+    func sleep(_ duration: Duration, or source: Wakeups.Source = .app) {
+        queue.async { [self] in
+            wakeups.sleepBlocking(duration, or: source)
+            count.add(1, ordering: .relaxed)
+        }
+    }
+
+    var ended: Int { count.load(ordering: .relaxed) }
 }
