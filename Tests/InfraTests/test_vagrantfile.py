@@ -180,13 +180,16 @@ def test_probe_sees_through_comments(tmp_path):
 
 def test_readme_prerequisites_match_the_vagrantfile(config):
     """The README's VirtualBox/Vagrant pairs (hashicorp/vagrant CHANGELOG: 6.1 in 2.2.7, 7.0 in 2.3.2,
-    7.1 in 2.4.2, 7.2 in 2.4.9) and require_version admit the same oldest Vagrant."""
+    private networks on macOS in 2.3.3 (GH-12983), 7.1 in 2.4.2, 7.2 in 2.4.9) and require_version
+    admit the same oldest Vagrant."""
     import re
     from conftest import read
     readme = read("README.md")
     prerequisites = readme[readme.index("## Prerequisites"):readme.index("## Quick start")]
-    pairs = dict(re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later \|$", prerequisites, re.M))
+    rows = re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later( \(.*\))? \|$", prerequisites, re.M)
+    pairs = {vbox: vagrant for vbox, vagrant, _ in rows}
     assert pairs == {"6.1": "2.2.7", "7.0": "2.3.2", "7.1": "2.4.2", "7.2": "2.4.9"}
+    assert {vbox: note for vbox, _, note in rows if note} == {"7.0": " (2.3.3 on macOS)"}
     oldest = min(pairs.values(), key=lambda v: tuple(int(x) for x in v.split(".")))
     assert config["require_version"] == [">= %s" % oldest]
     assert "arm64" in prerequisites and "libvirt" in prerequisites and "vagrant-vbguest" in prerequisites
