@@ -39,8 +39,10 @@ else
   apt_get update -qq
   # apparmor: Docker 20.10 will not start containers on an AppArmor kernel without apparmor_parser
   # (moby/moby#44902, fixed only in 23.0), and --no-install-recommends would skip it.
-  apt_get install -y -qq --no-install-recommends --allow-downgrades "${keep_config[@]}" \
-    "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io apparmor
+  # A changed DOCKER_VERSION on a provisioned VM changes held packages, which apt 1.2 refuses with
+  # -y unless told (--allow-change-held-packages, apt 1.1+; --allow-downgrades for an older pin).
+  apt_get install -y -qq --no-install-recommends --allow-downgrades --allow-change-held-packages \
+    "${keep_config[@]}" "docker-ce=$DOCKER_VERSION" "docker-ce-cli=$DOCKER_VERSION" containerd.io apparmor
   usermod -aG docker vagrant
 fi
 

@@ -9,6 +9,7 @@ Invoked as: python provision_standin.py NAME ARGS... (by the wrappers test_provi
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -63,8 +64,23 @@ def apt_get(state, args):
     if "update" in args:
         return 0
     if "install" in args:
-        for spec in [a for a in args[args.index("install") + 1:] if not a.startswith("-")]:
-            name, _, version = spec.partition("=")
+        words = args[args.index("install") + 1:]
+        specs = [a.partition("=") for i, a in enumerate(words)
+                 if not a.startswith("-") and (i == 0 or words[i - 1] != "-o")]  # -o takes a value
+        # apt 1.2 (xenial) refuses, with -y, a downgrade without --allow-downgrades, then a change
+        # of a held package without --allow-change-held-packages (apt-private/private-install.cc).
+        changes = [(name, version) for name, _, version in specs
+                   if version and name in state["packages"] and state["packages"][name] != version]
+        if any(older(version, state["packages"][name]) for name, version in changes) \
+                and "--allow-downgrades" not in args:
+            return err("E: Packages were downgraded and -y was used without --allow-downgrades.", 100)
+        if any(name in state["held"] for name, _ in changes) and "--allow-change-held-packages" not in args:
+            return err("The following held packages will be changed:\n  %s\n"
+                       "E: Held packages were changed and -y was used without --allow-change-held-packages."
+                       % " ".join(name for name, _ in changes if name in state["held"]), 100)
+        for name, _, version in specs:
+            if not version and name in state["packages"]:
+                continue  # installed, no version asked: apt keeps it
             state["packages"][name] = version or "latest"
             if name == "docker-ce":
                 # The package's postinst enables and starts Docker with the daemon.json it finds.
@@ -73,6 +89,12 @@ def apt_get(state, args):
                 state["services"]["docker"] = {"active": True, "enabled": True}
         return 0
     return err("apt-get stand-in: unexpected %r" % args, 2)
+
+
+def older(version, than):
+    """dpkg's own version order (dpkg --compare-versions is on this machine; it changes nothing)."""
+    return subprocess.run([shutil.which("dpkg", path="/usr/bin:/bin"), "--compare-versions", version, "lt", than]
+                          ).returncode == 0
 
 
 def apt_mark(state, args):
@@ -124,6 +146,8 @@ def systemctl(state, args):
             if unit == "k3s" and not state["k3s_version"]:
                 return err("Failed to restart k3s.service: Unit k3s.service not found.", 5)
             service["active"] = True
+            if unit == "k3s":
+                state["k3s_running_version"] = state["k3s_version"]
         elif verb == "enable":
             service["enabled"] = True
         elif verb == "stop":
@@ -161,8 +185,15 @@ def k3s_install(state, args):
             "docker_active": state["services"].get("docker", {}).get("active", False)})
     if state["faults"].get("k3s_install_fail"):
         return err("[ERROR]  Download failed", 1)
+    before = state["k3s_version"]
     state["k3s_version"] = os.environ["INSTALL_K3S_VERSION"]
-    state["services"]["k3s"] = {"active": True, "enabled": True}
+    service = state["services"].setdefault("k3s", {"active": False, "enabled": False})
+    service["enabled"] = True
+    # install.sh's service_enable_and_start: nothing started with INSTALL_K3S_SKIP_START=true;
+    # otherwise `systemctl restart k3s` when the binary (or unit) changed, and waits for it.
+    if os.environ.get("INSTALL_K3S_SKIP_START") != "true" and before != state["k3s_version"]:
+        service["active"] = True
+        state["k3s_running_version"] = state["k3s_version"]
     os.makedirs(rooted("/etc/rancher/k3s"), exist_ok=True)
     with open(rooted("/etc/rancher/k3s/k3s.yaml"), "w") as f:
         f.write(K3S_YAML)
@@ -268,7 +299,7 @@ def kubectl(state, args):
     verb = args[0]
     if verb == "get" and args[1] == "nodes":
         status = "NotReady" if state["faults"].get("node_never_ready") else "Ready"
-        out("devenv   %s   control-plane,master   2m   %s\n" % (status, state["k3s_version"]))
+        out("devenv   %s   control-plane,master   2m   %s\n" % (status, state.get("k3s_running_version")))
         return 0
     if verb == "get" and args[1] in kinds:
         obj = cluster.get("%s/%s" % (kinds[args[1]], args[2]))

@@ -76,7 +76,8 @@ class VM(object):
         if like is not None:
             self.write_state(like.state())
         else:
-            self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None, "images": {},
+            self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None,
+                              "k3s_running_version": None, "images": {},
                               "cluster": {}, "faults": {}, "pod_sees_code": True, "vm_ip": s["VM_IP"],
                               "namespace": s["NAMESPACE"]})
 
@@ -431,6 +432,47 @@ def test_every_setting_follows_settings_env(tmp_path):
     kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
     assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:16443"
     assert "ready: http://127.0.0.1:18080/" in result.stdout
+
+
+# A new value for every pin in settings.env (the *_VERSION keys): each is changed on a VM that is
+# already provisioned, the way a user follows the README ("pins live in settings.env").
+PIN_CHANGES = {"DOCKER_VERSION": "5:20.10.6~3-0~ubuntu-xenial", "K3S_VERSION": "v1.34.2+k3s1"}
+
+
+def change_setting(vm, key, value):
+    path = vm.shared / "settings.env"
+    text, n = re.subn(r"^%s=.*$" % key, "%s=%s" % (key, value), path.read_text(), flags=re.M)
+    assert n == 1, key
+    path.write_text(text)
+
+
+def test_every_pin_in_settings_env_has_a_changed_value_to_test():
+    assert {k for k in settings() if k.endswith("_VERSION")} == set(PIN_CHANGES)
+
+
+@pytest.mark.parametrize("key", sorted(PIN_CHANGES))
+def test_a_changed_pin_is_installed_and_running_on_a_provisioned_vm(provisioned, key):
+    new = PIN_CHANGES[key]
+    assert provisioned.settings[key] != new
+    change_setting(provisioned, key, new)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    state = provisioned.state()
+    if key == "DOCKER_VERSION":
+        # Held packages at another version: apt refuses without --allow-change-held-packages.
+        assert state["packages"]["docker-ce"] == new and state["packages"]["docker-ce-cli"] == new
+        assert state["held"] == ["containerd.io", "docker-ce", "docker-ce-cli"]
+        assert len([e for e in entries if e.get("event") == "docker installed"]) == 1
+        assert find_calls(entries, r"^k3s-install") == []
+    else:
+        assert state["k3s_version"] == new and state["k3s_running_version"] == new
+        assert find_calls(entries, r"^curl .*/%s/install\.sh" % re.escape(new.replace("+", "%2B")))
+        assert find_calls(entries, r"^apt-get install") == []
+    # The same run leaves the app up on it, and the next run changes nothing.
+    assert "ready: http://127.0.0.1:%s/" % provisioned.settings["APP_HOST_PORT"] in result.stdout
+    again, entries = provisioned.provision()
+    assert again.returncode == 0, again.stderr
+    assert find_calls(entries, CHANGES) == []
 
 
 def test_settings_with_windows_line_ends_are_read_as_the_same_values(tmp_path):
