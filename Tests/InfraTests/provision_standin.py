@@ -130,8 +130,28 @@ def dpkg_query(state, args):
 
 # --- systemd ------------------------------------------------------------------------------------
 
+def start_k3s(state, blocking):
+    """k3s.service is Type=notify with TimeoutStartSec=0 (install.sh's unit): a blocking start
+    returns only once k3s reports ready. One that never does is simulated as a hang: an event and
+    a failure, so a test sees it instead of waiting for ever."""
+    service = state["services"].setdefault("k3s", {"active": False, "enabled": False})
+    state["k3s_running_version"] = state["k3s_version"]
+    faults = state["faults"]
+    if faults.get("k3s_never_ready"):
+        service["active"], service["activating_polls"] = False, -1
+        if blocking:
+            record({"event": "blocked for ever", "unit": "k3s"})
+            return err("(stand-in) a blocking start of k3s.service that never becomes ready does not return", 124)
+        return 0
+    polls = faults.pop("k3s_start_polls", 0)
+    service["active"], service["activating_polls"] = polls == 0, polls
+    return 0
+
+
 def systemctl(state, args):
-    args = [a for a in args if a != "--quiet"]
+    quiet = "--quiet" in args
+    blocking = "--no-block" not in args
+    args = [a for a in args if a not in ("--quiet", "--no-block")]
     verb, units = args[0], args[1:]
     services = state["services"]
     if verb == "daemon-reload":
@@ -139,15 +159,24 @@ def systemctl(state, args):
     for unit in units:
         service = services.setdefault(unit, {"active": False, "enabled": False})
         if verb == "is-active":
+            if not service["active"] and service.get("activating_polls", 0) > 0:
+                service["activating_polls"] -= 1
+                service["active"] = service["activating_polls"] == 0
+            status = "active" if service["active"] else "activating" if service.get("activating_polls") else "inactive"
+            if not quiet:
+                out(status + "\n")
             return 0 if service["active"] else 3
         if verb == "is-enabled":
             return 0 if service["enabled"] else 1
         if verb in ("start", "restart"):
             if unit == "k3s" and not state["k3s_version"]:
-                return err("Failed to restart k3s.service: Unit k3s.service not found.", 5)
-            service["active"] = True
+                return err("Failed to %s k3s.service: Unit k3s.service not found." % verb, 5)
             if unit == "k3s":
-                state["k3s_running_version"] = state["k3s_version"]
+                code = start_k3s(state, blocking)
+                if code:
+                    return code
+            else:
+                service["active"] = True
         elif verb == "enable":
             service["enabled"] = True
         elif verb == "stop":
@@ -181,6 +210,7 @@ def k3s_install(state, args):
         with open(config_path) as f:
             config = yaml.safe_load(f)
     record({"event": "k3s install script", "version": os.environ.get("INSTALL_K3S_VERSION"), "config": config,
+            "skip_start": os.environ.get("INSTALL_K3S_SKIP_START"),
             "dropin": os.path.exists(rooted("/etc/systemd/system/k3s.service.d/10-after-docker.conf")),
             "docker_active": state["services"].get("docker", {}).get("active", False)})
     if state["faults"].get("k3s_install_fail"):
@@ -190,10 +220,9 @@ def k3s_install(state, args):
     service = state["services"].setdefault("k3s", {"active": False, "enabled": False})
     service["enabled"] = True
     # install.sh's service_enable_and_start: nothing started with INSTALL_K3S_SKIP_START=true;
-    # otherwise `systemctl restart k3s` when the binary (or unit) changed, and waits for it.
+    # otherwise a blocking `systemctl restart k3s` when the binary (or unit) changed.
     if os.environ.get("INSTALL_K3S_SKIP_START") != "true" and before != state["k3s_version"]:
-        service["active"] = True
-        state["k3s_running_version"] = state["k3s_version"]
+        return start_k3s(state, blocking=True)
     os.makedirs(rooted("/etc/rancher/k3s"), exist_ok=True)
     with open(rooted("/etc/rancher/k3s/k3s.yaml"), "w") as f:
         f.write(K3S_YAML)

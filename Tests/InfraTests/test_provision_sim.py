@@ -203,10 +203,15 @@ def test_first_run_order_and_waits(vm):
     assert k3s_event["dropin"] is True and k3s_event["docker_active"] is True
     curl_k3s = find_calls(entries, r"^curl .*/k3s-io/k3s/")
     assert len(curl_k3s) == 1 and "/%s/install.sh" % s["K3S_VERSION"].replace("+", "%2B") in curl_k3s[0]
+    # install.sh only installs; k3s is started without blocking, and its start waited for (bounded).
+    assert k3s_event["skip_start"] == "true"
+    start = index(entries, lambda e: line(e) == "systemctl --no-block restart k3s", "k3s start")
+    assert k3s_install < start < index(entries, lambda e: line(e) == "systemctl is-active k3s", "start wait")
+    assert [e for e in entries if e.get("event") == "blocked for ever"] == []
 
-    # The node wait comes after the install; the kubeconfig for the host after the node is Ready.
+    # The node wait comes after the start; the kubeconfig for the host after the node is Ready.
     node_wait = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["get", "nodes"], "node wait")
-    assert node_wait > k3s_install
+    assert node_wait > start
     kubeconfig = yaml.safe_load((vm.shared / ".devenv" / "kubeconfig").read_text())
     assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:%s" % s["API_HOST_PORT"]
     assert kubeconfig["current-context"] == "devenv"
@@ -275,8 +280,8 @@ def test_vm_provisioned_by_older_scripts_gets_the_new_k3s_setup_with_one_restart
     (provisioned.root / "etc/systemd/system/k3s.service.d/10-after-docker.conf").unlink()
     result, entries = provisioned.provision()
     assert result.returncode == 0, result.stderr
-    assert find_calls(entries, r"^systemctl (daemon-reload|restart)") == ["systemctl daemon-reload",
-                                                                         "systemctl restart k3s"]
+    assert find_calls(entries, r"^systemctl (--no-block )?(daemon-reload|restart)") == [
+        "systemctl daemon-reload", "systemctl --no-block restart k3s"]
     assert "prefer-bundled-bin: true" in config.read_text()
     assert find_calls(entries, r"^(k3s-install|curl)") == []
 
@@ -384,6 +389,37 @@ def test_failure_k3s_never_ready(vm):
     assert "not Ready after 300s" in result.stderr
     assert len(find_calls(entries, r"^kubectl get nodes")) == 60
     assert find_calls(entries, r"^(docker build|kubectl apply)") == []
+
+
+def test_k3s_start_is_waited_for_until_systemd_calls_it_active(vm):
+    vm.fault(k3s_start_polls=3)
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(find_calls(entries, r"^systemctl is-active k3s$")) == 3
+    assert find_calls(entries, r"^systemctl is-active k3s$|^sleep 2$") == ["systemctl is-active k3s", "sleep 2"] * 2 + [
+        "systemctl is-active k3s"]
+
+
+def test_failure_k3s_runs_but_never_becomes_ready(vm):
+    """Type=notify, TimeoutStartSec=0: a blocking start (install.sh's own) would never return."""
+    vm.fault(k3s_never_ready=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "k3s", "journalctl -u k3s")
+    assert "k3s did not start within 300s (systemd says activating)" in result.stderr
+    assert [e for e in entries if e.get("event") == "blocked for ever"] == []
+    assert len(find_calls(entries, r"^systemctl is-active k3s$")) == 150
+    assert len(find_calls(entries, r"^sleep 2$")) == 150
+    assert find_calls(entries, r"^(kubectl get nodes|docker build|kubectl apply)") == []
+
+
+def test_a_stopped_k3s_on_a_provisioned_vm_is_started(provisioned):
+    state = provisioned.state()
+    state["services"]["k3s"]["active"] = False  # a start that failed or was cut short last time
+    provisioned.write_state(state)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"^systemctl (--no-block )?(start|restart) k3s") == ["systemctl --no-block start k3s"]
+    assert find_calls(entries, r"^(k3s-install|curl)") == []
 
 
 def test_failure_rollout_times_out(vm):
