@@ -11,6 +11,8 @@ ns=$NAMESPACE
 # The StatefulSet's governing Service (manifests/base/mysql.yaml; a policy test keeps them equal).
 MYSQL_HEADLESS_SERVICE=mysql-headless
 
+# A build pulls alpine:3.7, then apk and pip download inside it.
+if image_needs_build "$DEVENV_SHARED_DIR/app"; then require_dns registry-1.docker.io; fi
 result=$(build_app_image "$DEVENV_SHARED_DIR/app")
 log "app image $APP_IMAGE: $result"
 

@@ -23,6 +23,7 @@ if [ "$installed" = "$DOCKER_VERSION" ]; then
   fi
 else
   log "installing docker-ce $DOCKER_VERSION"
+  require_dns download.docker.com
   # No TTY here: a locally changed config file must not stop dpkg with a question.
   keep_config=(-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   apt_get update -qq

@@ -52,6 +52,7 @@ else
   log "installing k3s $K3S_VERSION (flannel on $iface)"
   mkdir -p "$DEVENV_STATE_DIR"
   script="$DEVENV_STATE_DIR/k3s-install.sh"
+  require_dns github.com
   # The install script of the same tag as the binary, not whatever is current.
   curl -fsSL --retry 3 "https://raw.githubusercontent.com/k3s-io/k3s/${K3S_VERSION/+/%2B}/install.sh" -o "$script" \
     || fail "downloading the k3s install script failed: check the VM's network (\`vagrant ssh -c 'curl -sSI https://github.com'\`), then run \`vagrant provision\`"

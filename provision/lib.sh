@@ -65,6 +65,25 @@ apt_locked() {
   done
 }
 
+# Fails in one line unless the VM resolves HOST. Called before a step's first download, so a VM
+# without DNS is named as such instead of by apt's or curl's error. VirtualBox 7.2's NAT hands the
+# VM 127.0.0.53 on Linux hosts that use systemd-resolved (VirtualBox/virtualbox#205; 7.1 gave
+# 10.0.2.3), an address where nothing listens in this VM.
+DNS_TRIES=3
+require_dns() {
+  local host=$1 servers
+  for _ in $(seq 1 "$DNS_TRIES"); do
+    if getent hosts "$host" >/dev/null 2>&1; then return 0; fi
+    sleep 2
+  done
+  servers=$(awk '$1 == "nameserver" { printf "%s%s", sep, $2; sep = " " }' "$DEVENV_ROOT/etc/resolv.conf" 2>/dev/null || true)
+  case " $servers " in
+    *" 127.0.0.53 "*)
+      fail "the VM cannot resolve $host: its DNS server is 127.0.0.53, which VirtualBox 7.2's NAT hands out on Linux hosts with systemd-resolved (VirtualBox/virtualbox#205): use VirtualBox 7.1, then run \`vagrant destroy -f\` and \`vagrant up\`" ;;
+  esac
+  fail "the VM cannot resolve $host (its DNS servers: ${servers:-none in /etc/resolv.conf}): check the host's network or VPN, then run \`vagrant provision\`"
+}
+
 # Writes CONTENT to FILE only when it differs; returns 0 when it changed the file.
 write_if_changed() {
   local file=$1 content=$2

@@ -1,6 +1,6 @@
 """Stand-in for the system commands provision/*.sh run on the VM (apt-get, apt-mark, apt-key,
-dpkg-query, usermod, systemctl, curl, the k3s install script, k3s, docker, kubectl, ip; `sleep`
-is a shell wrapper that only logs).
+dpkg-query, usermod, systemctl, curl, the k3s install script, k3s, docker, kubectl, ip, getent;
+`sleep` is a shell wrapper that only logs).
 
 Each call is appended to $STANDIN_LOG as one JSON line {"cmd", "argv"} and acts on a small model
 of the VM kept in $STANDIN_STATE (JSON): packages, services, images, cluster objects. Faults to
@@ -384,13 +384,28 @@ def ip(state, args):
     return 0
 
 
+def getent(state, args):
+    """`getent hosts NAME`: answers unless the VM's DNS is broken (fault dns_broken), or for the
+    first dns_fail_calls lookups (a network still coming up)."""
+    if args[:1] != ["hosts"] or len(args) != 2:
+        return err("getent stand-in: unexpected %r" % args, 2)
+    faults = state["faults"]
+    if faults.get("dns_fail_calls", 0) > 0:
+        faults["dns_fail_calls"] -= 1
+        return 2
+    if faults.get("dns_broken"):
+        return 2
+    out("203.0.113.7     %s\n" % args[1])
+    return 0
+
+
 def usermod(state, args):
     return 0 if args == ["-aG", "docker", "vagrant"] else err("usermod stand-in: unexpected %r" % args, 2)
 
 
 COMMANDS = {"apt-get": apt_get, "apt-mark": apt_mark, "apt-key": apt_key, "dpkg-query": dpkg_query,
             "systemctl": systemctl, "curl": curl, "k3s-install": k3s_install, "k3s": k3s, "docker": docker,
-            "kubectl": kubectl, "ip": ip, "usermod": usermod}
+            "kubectl": kubectl, "ip": ip, "usermod": usermod, "getent": getent}
 
 
 def main():

@@ -19,7 +19,7 @@ from conftest import ROOT, calls_at, probe_vagrantfile, settings
 
 STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "provision_standin.py")
 SIMULATED = ["apt-get", "apt-mark", "apt-key", "dpkg-query", "usermod", "systemctl", "curl", "k3s-install",
-             "k3s", "docker", "kubectl", "ip", "sleep"]
+             "k3s", "docker", "kubectl", "ip", "getent", "sleep"]
 # Real tools the scripts may use; nothing that changes this machine.
 HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmod", "sed", "awk", "seq",
             "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf"]
@@ -49,6 +49,9 @@ class VM(object):
             shutil.copytree(str(like.shared), str(self.shared), symlinks=True)
         else:
             self.root.mkdir()
+            (self.root / "etc").mkdir()
+            # What VirtualBox's NAT hands a VM by DHCP on 6.1-7.1: its own DNS at 10.0.2.3.
+            (self.root / "etc" / "resolv.conf").write_text("nameserver 10.0.2.3\nsearch example.test\n")
             self.shared.mkdir()
             shutil.copytree(os.path.join(ROOT, "app"), str(self.shared / "app"))
             shutil.copytree(os.path.join(ROOT, "manifests"), str(self.shared / "manifests"))
@@ -359,6 +362,50 @@ def test_failure_apt_lock_held_past_the_limit(vm):
     assert "held the package lock for 300s" in result.stderr
     assert len(find_calls(entries, r"^sleep 5$")) == 60
     assert find_calls(entries, r"^(curl|k3s-install|docker build|kubectl apply)") == []
+
+
+def test_dns_is_checked_before_each_step_downloads_and_a_slow_network_is_retried(vm):
+    vm.fault(dns_fail_calls=2)
+    result, entries = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    lookups = find_calls(entries, r"^getent ")
+    assert lookups == ["getent hosts download.docker.com"] * 3 + ["getent hosts github.com",
+                                                                  "getent hosts registry-1.docker.io"]
+    first_lookup = index(entries, lambda e: e["cmd"] == "getent", "DNS check")
+    assert first_lookup < index(entries, lambda e: e["cmd"] in ("apt-get", "curl"), "first download")
+    k3s_lookup = index(entries, lambda e: line(e) == "getent hosts github.com", "k3s DNS check")
+    assert k3s_lookup < index(entries, lambda e: e["cmd"] == "curl" and "github" in line(e), "k3s download")
+    build_lookup = index(entries, lambda e: line(e) == "getent hosts registry-1.docker.io", "build DNS check")
+    assert build_lookup < index(entries, lambda e: e["cmd"] == "docker" and e["argv"][0] == "build", "build")
+
+
+def test_a_provisioned_vm_provisions_again_without_dns(provisioned):
+    """Nothing to download: no DNS needed, so `vagrant provision` works offline."""
+    provisioned.fault(dns_broken=True)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"^getent ") == []
+
+
+def test_failure_virtualbox_7_2_hands_the_vm_the_hosts_systemd_resolved(vm):
+    (vm.root / "etc" / "resolv.conf").write_text("nameserver 127.0.0.53\n")
+    vm.fault(dns_broken=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "docker", "vagrant destroy -f")
+    error = [l for l in result.stderr.splitlines() if "ERROR" in l][0]
+    assert "cannot resolve download.docker.com: its DNS server is 127.0.0.53" in error
+    assert "VirtualBox/virtualbox#205" in error and "use VirtualBox 7.1" in error
+    assert find_calls(entries, r"^(apt-get|curl|k3s-install)") == []
+    assert len(find_calls(entries, r"^getent ")) == 3
+
+
+def test_failure_no_dns_for_another_reason_names_the_servers(vm):
+    vm.fault(dns_broken=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "cannot resolve download.docker.com (its DNS servers: 10.0.2.3): check the host's network" in result.stderr
+    assert "#205" not in result.stderr
+    assert find_calls(entries, r"^(apt-get|curl)") == []
 
 
 def test_failure_download(vm):

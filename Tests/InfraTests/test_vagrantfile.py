@@ -217,3 +217,11 @@ def test_every_number_follows_settings_env(tmp_path):
     assert ports == {"kube-api": (6443, 16443), "app": (30081, 18080)}
     vb = node + ".vm.provider(virtualbox)"
     assert one(config, vb + ".memory")["set"] == 2500 and one(config, vb + ".cpus")["set"] == 3
+
+
+def test_nat_dns_is_answered_by_the_hosts_resolver(config):
+    """--natdnshostresolver1 (VirtualBox 6.1-7.1; 7.2's libslirp NAT ignores it and the DNS proxy
+    alike, DrvNATlibslirp.cpp), and no second DNS mode that would contradict it."""
+    customizations = [c["args"][0] for c in calls_at(config, NODE + ".vm.provider(virtualbox).customize")]
+    nat_dns = [c for c in customizations if any(str(a).startswith("--natdns") for a in c)]
+    assert nat_dns == [["modifyvm", "id", "--natdnshostresolver1", "on"]]
