@@ -12,7 +12,7 @@ ns=$NAMESPACE
 MYSQL_HEADLESS_SERVICE=mysql-headless
 
 # A build pulls alpine:3.7, then apk and pip download inside it.
-if image_needs_build "$DEVENV_SHARED_DIR/app"; then require_dns registry-1.docker.io; fi
+if image_needs_build "$DEVENV_SHARED_DIR/app"; then require_dns_for "$PROXY_HTTPS" registry-1.docker.io; fi
 result=$(build_app_image "$DEVENV_SHARED_DIR/app")
 log "app image $APP_IMAGE: $result"
 

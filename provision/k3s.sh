@@ -20,6 +20,9 @@ if write_if_changed "$k3s_etc/config.yaml" "$(render_k3s_config "$VM_IP" "$iface
 fi
 dropin_changed=no
 if write_if_changed "$dropin" "$(render_k3s_dropin)"; then dropin_changed=yes; fi
+if write_if_changed "${dropin%/*}/20-proxy.conf" "$(render_k3s_proxy_dropin)"; then dropin_changed=yes; fi
+proxy_changed=no
+if write_if_changed "$DEVENV_ROOT$K3S_PROXY_ENV" "$(render_k3s_proxy_env)"; then proxy_changed=yes; fi
 
 # k3s is started here, never by install.sh: its unit is Type=notify with TimeoutStartSec=0, so a
 # k3s that runs but never reports ready would hold a blocking `systemctl start` (and vagrant up)
@@ -44,7 +47,7 @@ installed=$(k3s --version 2>/dev/null || true)
 if [[ "$installed" == *"k3s version $K3S_VERSION "* ]]; then
   log "k3s $K3S_VERSION already installed"
   if [ "$dropin_changed" = yes ]; then systemctl daemon-reload; fi
-  if [ "$config_changed" = yes ] || [ "$dropin_changed" = yes ]; then
+  if [ "$config_changed" = yes ] || [ "$dropin_changed" = yes ] || [ "$proxy_changed" = yes ]; then
     log "k3s configuration changed: restarting k3s"
     start=restart
   fi
@@ -52,7 +55,7 @@ else
   log "installing k3s $K3S_VERSION (flannel on $iface)"
   mkdir -p "$DEVENV_STATE_DIR"
   script="$DEVENV_STATE_DIR/k3s-install.sh"
-  require_dns github.com
+  require_dns_for "$PROXY_HTTPS" github.com
   # The install script of the same tag as the binary, not whatever is current.
   curl -fsSL --retry 3 "https://raw.githubusercontent.com/k3s-io/k3s/${K3S_VERSION/+/%2B}/install.sh" -o "$script" \
     || fail "downloading the k3s install script failed: check the VM's network (\`vagrant ssh -c 'curl -sSI https://github.com'\`), then run \`vagrant provision\`"

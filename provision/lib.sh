@@ -15,9 +15,12 @@ log() { printf '==> devenv: %s\n' "$*"; }
 fail() { printf '==> devenv: ERROR: step %s: %s\n' "$DEVENV_STEP" "$*" >&2; exit 1; }
 
 # Reads settings.env (KEY=value lines, '#' comments) into shell variables. Parsed, never sourced.
+# Then the proxy settings (load_proxy).
 load_settings() {
   local file=${DEVENV_SETTINGS:-$DEVENV_SHARED_DIR/settings.env} line key value
   [ -r "$file" ] || fail "no settings file at $file: is the repo mounted at $DEVENV_SHARED_DIR? (vagrant reload)"
+  # settings.env's proxy keys share their names with the environment's: only the file may set them here.
+  unset HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy
   while IFS= read -r line || [ -n "$line" ]; do
     line=${line%$'\r'} # a Windows checkout may have CRLF line ends
     case "$line" in '' | '#'*) continue ;; esac
@@ -29,6 +32,77 @@ load_settings() {
   for key in VM_IP API_HOST_PORT APP_HOST_PORT NAMESPACE K3S_VERSION DOCKER_VERSION; do
     [ -n "${!key:-}" ] || fail "$file has no $key"
   done
+  load_proxy
+}
+
+# Corporate proxies. HTTP_PROXY, HTTPS_PROXY and NO_PROXY in settings.env win when not empty; else
+# the host's, which the Vagrantfile hands every step as DEVENV_HOST_*_PROXY (read again at each
+# vagrant command, so a changed proxy reaches the VM with `vagrant provision`). Sets PROXY_HTTP,
+# PROXY_HTTPS and PROXY_NO, and exports them in both cases for apt, curl and install.sh.
+# Never proxied: loopback, the VM, k3s's default pod and service ranges and cluster domain
+# (k3s --cluster-cidr 10.42.0.0/16, --service-cidr 10.43.0.0/16, --cluster-domain cluster.local).
+load_proxy() {
+  local name value source entry user_no entries
+  PROXY_HTTP='' PROXY_HTTPS='' PROXY_NO=''
+  for name in HTTP_PROXY HTTPS_PROXY; do
+    value=${!name:-} source=settings.env
+    if [ -z "$value" ]; then
+      entry="DEVENV_HOST_$name"
+      value=${!entry:-} source="the host's environment"
+    fi
+    [ -n "$value" ] || continue
+    value=$(proxy_url "$name" "$value" "$source")
+    if [ "$name" = HTTP_PROXY ]; then PROXY_HTTP=$value; else PROXY_HTTPS=$value; fi
+  done
+  if [ -n "$PROXY_HTTP$PROXY_HTTPS" ]; then
+    user_no=${NO_PROXY:-${DEVENV_HOST_NO_PROXY:-}}
+    [[ "$user_no" =~ ^[^[:space:][:cntrl:]\"\'\\]*$ ]] \
+      || fail "NO_PROXY has a space, quote or backslash: set NO_PROXY in settings.env to a comma-separated list, then run \`vagrant provision\`"
+    IFS=, read -ra entries <<<"127.0.0.1,localhost,$VM_IP,10.42.0.0/16,10.43.0.0/16,.svc,.cluster.local,$user_no"
+    for entry in "${entries[@]}"; do
+      [ -n "$entry" ] || continue
+      case ",$PROXY_NO," in *",$entry,"*) continue ;; esac
+      PROXY_NO=${PROXY_NO:+$PROXY_NO,}$entry
+    done
+  fi
+  for name in http_proxy HTTP_PROXY https_proxy HTTPS_PROXY no_proxy NO_PROXY; do unset "$name"; done
+  if [ -n "$PROXY_HTTP" ]; then export http_proxy="$PROXY_HTTP" HTTP_PROXY="$PROXY_HTTP"; fi
+  if [ -n "$PROXY_HTTPS" ]; then export https_proxy="$PROXY_HTTPS" HTTPS_PROXY="$PROXY_HTTPS"; fi
+  if [ -n "$PROXY_NO" ]; then export no_proxy="$PROXY_NO" NO_PROXY="$PROXY_NO"; fi
+}
+
+# Checks one proxy setting and prints it as a URL (http:// added when there is no scheme, as curl
+# does). Its text goes into systemd units and apt.conf between double quotes: no space, quote or
+# backslash. A proxy on the host's loopback is not the VM's: the VM reaches the host at the
+# host-only address (Vagrant gives the host the network's first address, .1 for VM_IP's /24).
+proxy_url() {
+  local name=$1 value=$2 source=$3 host
+  [[ "$value" == *://* ]] || value="http://$value"
+  [[ "$value" =~ ^https?://[^[:space:][:cntrl:]\"\'\\]+$ ]] \
+    || fail "$name from $source is not an http:// or https:// proxy URL without spaces or quotes ($(redact_url "$value")): set $name in settings.env, then run \`vagrant provision\`"
+  host=$(proxy_host "$value")
+  case "$host" in
+    localhost | 127.* | ::1 | 0.0.0.0 | '')
+      fail "$name from $source is $(redact_url "$value"), this machine's own loopback, which the VM cannot reach: set $name in settings.env to an address the VM reaches (a proxy on the host must listen on ${VM_IP%.*}.1, the host's side of the private network), then run \`vagrant provision\`" ;;
+  esac
+  printf '%s\n' "$value"
+}
+
+# The host part of a proxy URL: no scheme, user, port or path ([v6] brackets dropped).
+proxy_host() {
+  local rest=${1#*://}
+  rest=${rest%%/*}
+  rest=${rest##*@}
+  if [[ "$rest" == \[* ]]; then rest=${rest#[}; rest=${rest%%]*}; else rest=${rest%%:*}; fi
+  printf '%s\n' "$rest"
+}
+
+# A proxy URL fit for a log line: user and password replaced.
+redact_url() {
+  local url=$1 scheme rest
+  scheme=${url%%://*} rest=${url#*://}
+  case "${rest%%/*}" in *@*) rest="***@${rest#*@}" ;; esac
+  printf '%s://%s\n' "$scheme" "$rest"
 }
 
 # Runs a command with its output captured; prints the output only when it fails.
@@ -84,6 +158,17 @@ require_dns() {
   fail "the VM cannot resolve $host (its DNS servers: ${servers:-none in /etc/resolv.conf}): check the host's network or VPN, then run \`vagrant provision\`"
 }
 
+# require_dns for a download from HOST through PROXY (may be empty): with a proxy, only the
+# proxy's name must resolve in the VM (none, when it is an address).
+require_dns_for() {
+  local proxy=$1 host=$2
+  if [ -n "$proxy" ]; then
+    host=$(proxy_host "$proxy")
+    [[ "$host" =~ ^[0-9.]+$|: ]] && return 0
+  fi
+  require_dns "$host"
+}
+
 # Writes CONTENT to FILE only when it differs; returns 0 when it changed the file.
 write_if_changed() {
   local file=$1 content=$2
@@ -91,6 +176,75 @@ write_if_changed() {
   mkdir -p "$(dirname "$file")"
   printf '%s\n' "$content" >"$file.tmp.$$"
   mv -f "$file.tmp.$$" "$file"
+}
+
+# Writes CONTENT to FILE, or removes FILE when CONTENT is empty; returns 0 when that changed it.
+write_or_remove() {
+  local file=$1 content=$2
+  if [ -n "$content" ]; then write_if_changed "$file" "$content"; return; fi
+  [ -e "$file" ] || return 1
+  rm -f "$file"
+}
+
+# The proxy for logs: each URL without its user and password.
+describe_proxy() {
+  if [ -z "$PROXY_HTTP$PROXY_HTTPS" ]; then echo "no proxy"; return; fi
+  printf 'HTTP_PROXY=%s HTTPS_PROXY=%s NO_PROXY=%s\n' "${PROXY_HTTP:+$(redact_url "$PROXY_HTTP")}" \
+    "${PROXY_HTTPS:+$(redact_url "$PROXY_HTTPS")}" "$PROXY_NO"
+}
+
+# apt's proxy (apt.conf(5); apt 1.2's https method falls back to Acquire::http::Proxy). Empty
+# without a proxy: the file is removed.
+render_apt_proxy() {
+  [ -n "$PROXY_HTTP$PROXY_HTTPS" ] || return 0
+  echo "// Written by provision/docker.sh from the proxy settings; removed when there is none."
+  if [ -n "$PROXY_HTTP" ]; then printf 'Acquire::http::Proxy "%s";\n' "$PROXY_HTTP"; fi
+  if [ -n "$PROXY_HTTPS" ]; then printf 'Acquire::https::Proxy "%s";\n' "$PROXY_HTTPS"; fi
+}
+
+# Docker 20.10's daemon takes its proxy from its environment only (daemon.json "proxies" came in
+# 23.0): a systemd drop-in with Environment= (Docker docs, daemon proxy configuration). '%' is a
+# unit-file specifier, written '%%'. Empty without a proxy: the drop-in is removed.
+render_docker_proxy_dropin() {
+  local pair
+  [ -n "$PROXY_HTTP$PROXY_HTTPS" ] || return 0
+  echo "# Written by provision/docker.sh from the proxy settings; removed when there is none."
+  echo "[Service]"
+  for pair in "HTTP_PROXY=$PROXY_HTTP" "HTTPS_PROXY=$PROXY_HTTPS" "NO_PROXY=$PROXY_NO"; do
+    if [ -n "${pair#*=}" ]; then printf 'Environment="%s"\n' "${pair//%/%%}"; fi
+  done
+}
+
+# k3s's proxy: an environment file of all six names, empty ones included. install.sh copies the
+# proxy it ran with into k3s.service.env; systemd reads EnvironmentFile= in order, later ones
+# winning (systemd.exec), and a drop-in's comes after the unit's, so these values (even empty:
+# Go takes HTTPS_PROXY, else https_proxy) replace a proxy that has since changed or gone.
+K3S_PROXY_ENV=/etc/devenv/k3s-proxy.env
+render_k3s_proxy_env() {
+  printf 'HTTP_PROXY=%s\nHTTPS_PROXY=%s\nNO_PROXY=%s\n' "$PROXY_HTTP" "$PROXY_HTTPS" "$PROXY_NO"
+  printf 'http_proxy=%s\nhttps_proxy=%s\nno_proxy=%s\n' "$PROXY_HTTP" "$PROXY_HTTPS" "$PROXY_NO"
+}
+render_k3s_proxy_dropin() {
+  cat <<DROPIN
+# Written by provision/k3s.sh: the proxy settings, read after install.sh's k3s.service.env.
+[Service]
+EnvironmentFile=$K3S_PROXY_ENV
+DROPIN
+}
+
+# docker build's proxy: the predefined build args, which are neither kept in the image history
+# nor part of the build cache (Dockerfile reference, "Predefined ARGs"), so a changed proxy
+# rebuilds nothing. Prints one --build-arg NAME=value per line.
+proxy_build_args() {
+  local name value
+  for name in HTTP_PROXY http_proxy HTTPS_PROXY https_proxy NO_PROXY no_proxy; do
+    case "$name" in
+      [Hh][Tt][Tt][Pp]_*) value=${PROXY_HTTP:-} ;;
+      [Hh][Tt][Tt][Pp][Ss]_*) value=${PROXY_HTTPS:-} ;;
+      *) value=${PROXY_NO:-} ;;
+    esac
+    if [ -n "$value" ]; then printf -- '--build-arg\n%s=%s\n' "$name" "$value"; fi
+  done
 }
 
 # The hash of what the app image is built from (not the code: code is mounted, never baked for dev).
@@ -111,7 +265,10 @@ image_needs_build() {
 build_app_image() {
   local app_dir=$1
   if image_needs_build "$app_dir"; then
-    docker build --pull=false -t "$APP_IMAGE" "$app_dir" >&2 \
+    local build_args=()
+    mapfile -t build_args < <(proxy_build_args)
+    # ${a[@]+...}: bash 4.3 (xenial) calls an empty array unbound under set -u.
+    docker build --pull=false ${build_args[@]+"${build_args[@]}"} -t "$APP_IMAGE" "$app_dir" >&2 \
       || fail "docker build of $APP_IMAGE failed (output above): fix app/Dockerfile or app/requirements.txt, then run \`vagrant provision\`"
     mkdir -p "$DEVENV_STATE_DIR"
     image_inputs_hash "$app_dir" >"$DEVENV_STATE_DIR/app-image.sha256"

@@ -9,6 +9,7 @@ Invoked as: python provision_standin.py NAME ARGS... (by the wrappers test_provi
 """
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -83,9 +84,15 @@ def apt_get(state, args):
                 continue  # installed, no version asked: apt keeps it
             state["packages"][name] = version or "latest"
             if name == "docker-ce":
-                # The package's postinst enables and starts Docker with the daemon.json it finds.
+                # The package's unit; its postinst reloads systemd, then enables and starts Docker
+                # with the daemon.json and drop-ins it finds.
+                os.makedirs(rooted("/lib/systemd/system"), exist_ok=True)
+                with open(rooted(UNIT_FILES["docker"]), "w") as f:
+                    f.write("[Service]\nType=notify\nExecStart=/usr/bin/dockerd -H fd://\n")
                 record({"event": "docker installed",
                         "daemon_json": os.path.exists(rooted("/etc/docker/daemon.json"))})
+                daemon_reload(state)
+                started(state, "docker")
                 state["services"]["docker"] = {"active": True, "enabled": True}
         return 0
     return err("apt-get stand-in: unexpected %r" % args, 2)
@@ -130,11 +137,78 @@ def dpkg_query(state, args):
 
 # --- systemd ------------------------------------------------------------------------------------
 
+UNIT_FILES = {"docker": "/lib/systemd/system/docker.service", "k3s": "/etc/systemd/system/k3s.service"}
+PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+
+
+def unit_config(unit):
+    """Environment= and EnvironmentFile= of UNIT's file and its drop-ins, in systemd's order."""
+    paths = [UNIT_FILES[unit]]
+    dropins = "/etc/systemd/system/%s.service.d" % unit
+    if os.path.isdir(rooted(dropins)):
+        paths += ["%s/%s" % (dropins, n) for n in sorted(os.listdir(rooted(dropins))) if n.endswith(".conf")]
+    config = {"environment": [], "environment_files": []}
+    for path in paths:
+        if not os.path.exists(rooted(path)):
+            continue
+        for line in open(rooted(path)):
+            key, _, value = line.strip().partition("=")
+            if key == "Environment":
+                for item in shlex.split(value):
+                    if "%" in item.replace("%%", ""):
+                        # A lone % starts a unit specifier (systemd.unit); %4 and the like are none.
+                        config["bad_specifier"] = item
+                    config["environment"].append(item.replace("%%", "%"))
+            elif key == "EnvironmentFile":
+                config["environment_files"].append(value.replace("%N", unit))
+    return config
+
+
+def daemon_reload(state):
+    state["loaded_units"] = {unit: unit_config(unit) for unit in UNIT_FILES}
+
+
+def service_environment(state, unit):
+    """What systemd gives UNIT's process: Environment= in order, then each EnvironmentFile= in
+    order, later settings winning (systemd.exec). From the configuration loaded at the last
+    daemon-reload: a unit file changed since then is not seen (systemd warns and goes on)."""
+    config = state.get("loaded_units", {}).get(unit, {"environment": [], "environment_files": []})
+    if "bad_specifier" in config:
+        return None
+    env = dict(item.partition("=")[::2] for item in config["environment"])
+    for name in config["environment_files"]:
+        path = name.lstrip("-")
+        if not os.path.exists(rooted(path)):
+            if name.startswith("-"):
+                continue
+            return None
+        for line in open(rooted(path)):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                key, _, value = line.partition("=")
+                env[key] = value
+    return env
+
+
+def started(state, unit):
+    """Records a (re)start of UNIT with the proxy part of its environment; False if it fails."""
+    env = service_environment(state, unit)
+    if env is None:
+        err("Failed to start %s.service: a missing EnvironmentFile= or a bad %% specifier." % unit)
+        return False
+    state.setdefault("service_env", {})[unit] = env
+    record({"event": "service started", "unit": unit, "env": {k: v for k, v in env.items() if k in PROXY_NAMES}})
+    return True
+
+
 def start_k3s(state, blocking):
     """k3s.service is Type=notify with TimeoutStartSec=0 (install.sh's unit): a blocking start
     returns only once k3s reports ready. One that never does is simulated as a hang: an event and
     a failure, so a test sees it instead of waiting for ever."""
     service = state["services"].setdefault("k3s", {"active": False, "enabled": False})
+    if not started(state, "k3s"):
+        service["active"] = False
+        return 1
     state["k3s_running_version"] = state["k3s_version"]
     faults = state["faults"]
     if faults.get("k3s_never_ready"):
@@ -155,6 +229,7 @@ def systemctl(state, args):
     verb, units = args[0], args[1:]
     services = state["services"]
     if verb == "daemon-reload":
+        daemon_reload(state)
         return 0
     for unit in units:
         service = services.setdefault(unit, {"active": False, "enabled": False})
@@ -176,6 +251,8 @@ def systemctl(state, args):
                 if code:
                     return code
             else:
+                if unit in UNIT_FILES and not started(state, unit):
+                    return 1
                 service["active"] = True
         elif verb == "enable":
             service["enabled"] = True
@@ -217,15 +294,26 @@ def k3s_install(state, args):
         return err("[ERROR]  Download failed", 1)
     before = state["k3s_version"]
     state["k3s_version"] = os.environ["INSTALL_K3S_VERSION"]
+    os.makedirs(rooted("/etc/rancher/k3s"), exist_ok=True)
+    with open(rooted("/etc/rancher/k3s/k3s.yaml"), "w") as f:
+        f.write(K3S_YAML)
+    # install.sh's create_env_file and create_systemd_service_file: the proxy it runs with
+    # (grep -Ei '^(NO|HTTP|HTTPS)_PROXY') is kept in k3s.service.env, which the unit reads.
+    os.makedirs(rooted("/etc/systemd/system"), exist_ok=True)
+    with open(rooted("/etc/systemd/system/k3s.service.env"), "w") as f:
+        f.write("".join("%s=%s\n" % (k, v) for k, v in sorted(os.environ.items())
+                        if k.upper() in ("NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY")))
+    with open(rooted("/etc/systemd/system/k3s.service"), "w") as f:
+        f.write("[Service]\nType=notify\nEnvironmentFile=-/etc/default/%N\nEnvironmentFile=-/etc/sysconfig/%N\n"
+                "EnvironmentFile=-/etc/systemd/system/k3s.service.env\nTimeoutStartSec=0\n"
+                "ExecStart=/usr/local/bin/k3s server\n")
     service = state["services"].setdefault("k3s", {"active": False, "enabled": False})
     service["enabled"] = True
+    daemon_reload(state)  # systemd_enable
     # install.sh's service_enable_and_start: nothing started with INSTALL_K3S_SKIP_START=true;
     # otherwise a blocking `systemctl restart k3s` when the binary (or unit) changed.
     if os.environ.get("INSTALL_K3S_SKIP_START") != "true" and before != state["k3s_version"]:
         return start_k3s(state, blocking=True)
-    os.makedirs(rooted("/etc/rancher/k3s"), exist_ok=True)
-    with open(rooted("/etc/rancher/k3s/k3s.yaml"), "w") as f:
-        f.write(K3S_YAML)
     return 0
 
 
@@ -410,7 +498,11 @@ COMMANDS = {"apt-get": apt_get, "apt-mark": apt_mark, "apt-key": apt_key, "dpkg-
 
 def main():
     name, args = sys.argv[1], sys.argv[2:]
-    record({"cmd": name, "argv": args})
+    entry = {"cmd": name, "argv": args}
+    proxy_env = {k: os.environ[k] for k in PROXY_NAMES if k in os.environ}
+    if proxy_env:
+        entry["env"] = proxy_env
+    record(entry)
     state = load()
     code = COMMANDS[name](state, args)
     save(state)

@@ -25,11 +25,19 @@ HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmo
             "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf"]
 
 
-def vagrant_provisioners():
-    rc, config, err = probe_vagrantfile()
+HOST_PROXY_NAMES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
+
+
+def vagrant_provisioners(host=None):
+    """The provisioners as the Vagrantfile declares them on a host with the environment HOST (only
+    those proxy variables; none of this machine's own): [(path, run, env)]."""
+    host_env = dict.fromkeys(HOST_PROXY_NAMES, "")
+    host_env.update(host or {})
+    rc, config, err = probe_vagrantfile(**host_env)
     assert rc == 0, err
     node = "config.vm.define(%s)" % settings()["VM_NAME"]
-    return [(p["opts"]["path"], p["opts"].get("run")) for p in calls_at(config, node + ".vm.provision")]
+    return [(p["opts"]["path"], p["opts"].get("run"), p["opts"].get("env", {}))
+            for p in calls_at(config, node + ".vm.provision")]
 
 
 PROVISIONERS = vagrant_provisioners()
@@ -100,20 +108,21 @@ class VM(object):
                 "STANDIN_STATE": str(self.state_path), "STANDIN_LOG": str(self.log),
                 "REAL_KUBECTL": self.real_kubectl, "HOME": str(self.tmp), "LANG": "C"}
 
-    def run(self, script):
+    def run(self, script, step_env=None):
         bash = shutil.which("bash")
-        return subprocess.run([bash, os.path.join(ROOT, script)], env=self.env(), capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run([bash, os.path.join(ROOT, script)], env=dict(self.env(), **(step_env or {})),
+                              capture_output=True, text=True, timeout=120)
 
-    def provision(self, only_always=False):
-        """Like Vagrant: the provisioners in order, stopping at the first that fails. Returns the last
-        result and the calls made."""
+    def provision(self, only_always=False, host=None):
+        """Like `vagrant provision` (or `vagrant up`, only_always) on a host whose environment has the
+        proxy variables HOST: the provisioners in order, each with the env the Vagrantfile gives it,
+        stopping at the first that fails. Returns the last result and the calls made."""
         mark = len(self.entries())
         result = subprocess.CompletedProcess([], 0, "", "")
-        for path, run in PROVISIONERS:
+        for path, run, step_env in (vagrant_provisioners(host) if host else PROVISIONERS):
             if only_always and run != "always":
                 continue
-            step = self.run(path)
+            step = self.run(path, step_env)
             result = subprocess.CompletedProcess(step.args, step.returncode, result.stdout + step.stdout,
                                                  result.stderr + step.stderr)
             if step.returncode != 0:
@@ -577,3 +586,113 @@ def test_docker_install_keeps_config_files_and_brings_apparmor(vm):
     assert installs and all("-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold" in c
                             for c in installs)
     assert any(c.endswith(" containerd.io apparmor") for c in installs)
+
+
+# --- corporate proxies -----------------------------------------------------------------------
+
+CORP = "http://dev:s3cret%21@proxy.corp.example:3128"  # a percent-encoded password
+CORP_TLS = "http://proxy.corp.example:3129"
+NEVER_PROXIED = ["127.0.0.1", "localhost", settings()["VM_IP"], "10.42.0.0/16", "10.43.0.0/16", ".svc",
+                 ".cluster.local"]
+
+
+def started_env(entries, unit):
+    """The proxy environment of UNIT's last (re)start in ENTRIES (None if it did not start)."""
+    starts = [e["env"] for e in entries if e.get("event") == "service started" and e["unit"] == unit]
+    return starts[-1] if starts else None
+
+
+def build_args(entries):
+    (build,) = [e["argv"] for e in cmds(entries) if e["cmd"] == "docker" and e["argv"][0] == "build"]
+    return [build[i + 1] for i, a in enumerate(build) if a == "--build-arg"]
+
+
+def test_the_hosts_proxy_reaches_every_consumer(vm):
+    host = {"http_proxy": CORP, "HTTPS_PROXY": CORP_TLS, "no_proxy": ".corp.example,10.1.0.0/16,localhost"}
+    result, entries = vm.provision(host=host)
+    assert result.returncode == 0, result.stdout + result.stderr
+    no_proxy = ",".join(NEVER_PROXIED + [".corp.example", "10.1.0.0/16"])
+    both_cases = {"HTTP_PROXY": CORP, "HTTPS_PROXY": CORP_TLS, "NO_PROXY": no_proxy,
+                  "http_proxy": CORP, "https_proxy": CORP_TLS, "no_proxy": no_proxy}
+    # apt (its own file, and the environment of each call), curl and install.sh (its download).
+    assert (vm.root / "etc/apt/apt.conf.d/95devenv-proxy").read_text().splitlines()[1:] == [
+        'Acquire::http::Proxy "%s";' % CORP, 'Acquire::https::Proxy "%s";' % CORP_TLS]
+    downloads = [e for e in cmds(entries) if e["cmd"] in ("apt-get", "curl", "k3s-install")]
+    assert {e["cmd"] for e in downloads} == {"apt-get", "curl", "k3s-install"}
+    assert all(e.get("env") == both_cases for e in downloads), [e for e in downloads if e.get("env") != both_cases]
+    # The Docker daemon (its pulls) and k3s, as systemd starts them.
+    assert started_env(entries, "docker") == {"HTTP_PROXY": CORP, "HTTPS_PROXY": CORP_TLS, "NO_PROXY": no_proxy}
+    assert started_env(entries, "k3s") == both_cases
+    # docker build: apk and pip in the build.
+    assert build_args(entries) == ["%s=%s" % kv for kv in [("HTTP_PROXY", CORP), ("http_proxy", CORP),
+                                                            ("HTTPS_PROXY", CORP_TLS), ("https_proxy", CORP_TLS),
+                                                            ("NO_PROXY", no_proxy), ("no_proxy", no_proxy)]]
+    # The password stays out of the output.
+    assert "proxy: HTTP_PROXY=http://***@proxy.corp.example:3128" in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_settings_env_proxy_wins_over_the_hosts(vm):
+    text = (vm.shared / "settings.env").read_text()
+    text = re.sub(r"^HTTPS_PROXY=.*$", "HTTPS_PROXY=http://10.9.8.7:8080", text, flags=re.M)
+    text = re.sub(r"^NO_PROXY=.*$", "NO_PROXY=.internal", text, flags=re.M)
+    (vm.shared / "settings.env").write_text(text)
+    result, entries = vm.provision(host={"HTTPS_PROXY": CORP_TLS, "NO_PROXY": ".corp.example", "http_proxy": CORP})
+    assert result.returncode == 0, result.stdout + result.stderr
+    no_proxy = ",".join(NEVER_PROXIED + [".internal"])
+    assert started_env(entries, "docker") == {"HTTP_PROXY": CORP, "HTTPS_PROXY": "http://10.9.8.7:8080",
+                                              "NO_PROXY": no_proxy}
+    # The proxy is an address: only it is dialled, so the VM needs no DNS for the downloads.
+    assert find_calls(entries, r"^getent ") == []
+
+
+def test_a_changed_proxy_takes_effect_on_vagrant_provision_without_a_rebuild(vm):
+    result, _ = vm.provision(host={"https_proxy": CORP_TLS})
+    assert result.returncode == 0, result.stdout + result.stderr
+    # install.sh kept the proxy it ran with in k3s.service.env.
+    assert "https_proxy=%s" % CORP_TLS in (vm.root / "etc/systemd/system/k3s.service.env").read_text()
+
+    other = "http://proxy2.corp.example:8080"
+    result, entries = vm.provision(host={"https_proxy": other, "no_proxy": ".corp.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    no_proxy = ",".join(NEVER_PROXIED + [".corp.example"])
+    assert started_env(entries, "docker") == {"HTTPS_PROXY": other, "NO_PROXY": no_proxy}
+    assert started_env(entries, "k3s") == {"HTTP_PROXY": "", "HTTPS_PROXY": other, "NO_PROXY": no_proxy,
+                                           "http_proxy": "", "https_proxy": other, "no_proxy": no_proxy}
+    assert find_calls(entries, r"^systemctl (--no-block )?restart") == ["systemctl restart docker",
+                                                                       "systemctl --no-block restart k3s"]
+    assert find_calls(entries, r"^(docker build|apt-get (update|install)|k3s-install|curl)") == []
+
+    result, entries = vm.provision()  # the proxy is gone from the host
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert started_env(entries, "docker") == {}
+    assert started_env(entries, "k3s") == dict.fromkeys(("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy",
+                                                         "https_proxy", "no_proxy"), "")
+    assert not (vm.root / "etc/systemd/system/docker.service.d/http-proxy.conf").exists()
+    assert not (vm.root / "etc/apt/apt.conf.d/95devenv-proxy").exists()
+    assert find_calls(entries, r"^docker build") == []
+    assert "proxy: no proxy" in result.stdout
+
+
+def test_failure_a_proxy_on_the_hosts_loopback(vm):
+    result, entries = vm.provision(host={"HTTP_PROXY": "http://127.0.0.1:3128"})
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert ("HTTP_PROXY from the host's environment is http://127.0.0.1:3128, this machine's own loopback, "
+            "which the VM cannot reach") in result.stderr
+    assert "listen on 192.168.56.1" in result.stderr
+    assert find_calls(entries, r"^(apt-get|curl)") == []
+
+
+def test_failure_a_proxy_setting_that_is_no_url(vm):
+    result, entries = vm.provision(host={"https_proxy": 'http://proxy.corp.example:3128"'})
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "HTTPS_PROXY from the host's environment is not an http:// or https:// proxy URL" in result.stderr
+    assert find_calls(entries, r"^(apt-get|curl)") == []
+
+
+def test_failure_the_vm_cannot_resolve_the_proxy(vm):
+    vm.fault(dns_broken=True)
+    result, entries = vm.provision(host={"https_proxy": CORP_TLS})
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "cannot resolve proxy.corp.example" in result.stderr
+    assert find_calls(entries, r"^getent ") == ["getent hosts proxy.corp.example"] * 3

@@ -225,3 +225,26 @@ def test_nat_dns_is_answered_by_the_hosts_resolver(config):
     customizations = [c["args"][0] for c in calls_at(config, NODE + ".vm.provider(virtualbox).customize")]
     nat_dns = [c for c in customizations if any(str(a).startswith("--natdns") for a in c)]
     assert nat_dns == [["modifyvm", "id", "--natdnshostresolver1", "on"]]
+
+
+@pytest.mark.parametrize("host, passed", [
+    ({"HTTP_PROXY": "http://up:3128"}, {"DEVENV_HOST_HTTP_PROXY": "http://up:3128"}),
+    ({"https_proxy": "http://low:3129", "no_proxy": ".corp"},
+     {"DEVENV_HOST_HTTPS_PROXY": "http://low:3129", "DEVENV_HOST_NO_PROXY": ".corp"}),
+    # Both cases set: the lowercase one, as curl reads it.
+    ({"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:2"}, {"DEVENV_HOST_HTTP_PROXY": "http://low:1"}),
+    # A blank lowercase one does not hide the other.
+    ({"no_proxy": "  ", "NO_PROXY": ".corp"}, {"DEVENV_HOST_NO_PROXY": ".corp"}),
+    ({}, {}),
+])
+def test_every_provisioner_gets_the_hosts_proxy_in_either_case(host, passed):
+    env = dict.fromkeys(("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"), "")
+    env.update(host)
+    rc, config, err = probe_vagrantfile(**env)
+    assert rc == 0, err
+    expected = dict.fromkeys(("DEVENV_HOST_HTTP_PROXY", "DEVENV_HOST_HTTPS_PROXY", "DEVENV_HOST_NO_PROXY"), "")
+    expected.update(passed)
+    provisioners = calls_at(config, NODE + ".vm.provision")
+    assert len(provisioners) == 4
+    for p in provisioners:
+        assert {k: v for k, v in p["opts"]["env"].items() if k.startswith("DEVENV_HOST_")} == expected, p["args"]
