@@ -268,9 +268,16 @@ build_app_image() {
     local build_args=()
     mapfile -t build_args < <(proxy_build_args)
     # ${a[@]+...}: bash 4.3 (xenial) calls an empty array unbound under set -u.
-    docker build --pull=false ${build_args[@]+"${build_args[@]}"} -t "$APP_IMAGE" "$app_dir" >&2 \
-      || fail "docker build of $APP_IMAGE failed (output above): fix app/Dockerfile or app/requirements.txt, then run \`vagrant provision\`"
+    local build_log="$DEVENV_STATE_DIR/docker-build.log"
     mkdir -p "$DEVENV_STATE_DIR"
+    # Shown as it runs and kept, to tell Docker Hub's pull limit from a broken Dockerfile.
+    if ! docker build --pull=false ${build_args[@]+"${build_args[@]}"} -t "$APP_IMAGE" "$app_dir" 2>&1 \
+      | tee "$build_log" >&2; then
+      if pull_limited "$(cat "$build_log")"; then
+        fail_pull_limit "$(awk 'toupper($1) == "FROM" { print $2; exit }' "$app_dir/Dockerfile")"
+      fi
+      fail "docker build of $APP_IMAGE failed (output above): fix app/Dockerfile or app/requirements.txt, then run \`vagrant provision\`"
+    fi
     image_inputs_hash "$app_dir" >"$DEVENV_STATE_DIR/app-image.sha256"
     echo built
   else
@@ -357,11 +364,55 @@ render_docker_daemon_json() {
 JSON
 }
 
-# Waits for a rollout; on failure says which workload, for how long, and what to run next.
+# Docker Hub's answer to a pull over its limit: HTTP 429 with 'You have reached your pull rate
+# limit. ...' (Docker docs, Docker Hub pull usage and limits), which Docker reports as
+# 'toomanyrequests: ...' (the registry's error code).
+pull_limited() {
+  case "${1,,}" in *toomanyrequests* | *"you have reached your pull rate limit"*) return 0 ;; esac
+  return 1
+}
+fail_pull_limit() {
+  local image=${1:-the image}
+  fail "Docker Hub refused to pull $image: the anonymous pull limit for this network's address is used up (toomanyrequests): wait for it to reset, or pull it signed in: run \`vagrant ssh -c 'sudo docker login && sudo docker pull $image'\`, then \`vagrant provision\`"
+}
+
+# The image Docker Hub refused for its pull limit to a pod that is waiting on a pull now (any
+# namespace: k3s's own pods pull too); nothing when there is none. The kubelet's event says
+# 'Failed to pull image "IMAGE": ...' (reason Failed); the pod's state only says ImagePullBackOff.
+pull_refused_image() {
+  local waiting events pod reasons message pulling=" "
+  waiting=$(kubectl get pods -A -o 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{.status.initContainerStatuses[*].state.waiting.reason}{" "}{.status.containerStatuses[*].state.waiting.reason}{"\n"}{end}' 2>/dev/null) \
+    || return 0
+  while read -r pod reasons; do
+    case "$reasons" in *ErrImagePull* | *ImagePullBackOff*) pulling+="$pod " ;; esac
+  done <<<"$waiting"
+  [ "$pulling" != " " ] || return 0
+  events=$(kubectl get events -A --field-selector reason=Failed -o 'jsonpath={range .items[*]}{.involvedObject.namespace}/{.involvedObject.name}{"\t"}{.message}{"\n"}{end}' 2>/dev/null) \
+    || return 0
+  while IFS=$'\t' read -r pod message; do
+    case "$pulling" in *" $pod "*) ;; *) continue ;; esac
+    pull_limited "$message" || continue
+    if [[ "$message" =~ image\ \"([^\"]+)\" ]]; then echo "${BASH_REMATCH[1]}"; else echo "an image for $pod"; fi
+    return 0
+  done <<<"$events"
+}
+
+# Waits for a rollout, in rounds of ROLLOUT_POLL seconds; between them a pull that Docker Hub
+# refused for its limit ends the wait at once. On failure says which workload, for how long, and
+# what to run next.
+ROLLOUT_POLL=10
 wait_rollout() {
-  local kind=$1 name=$2 timeout=${3:-300}
-  if ! kubectl -n "$NAMESPACE" rollout status "$kind/$name" --timeout="${timeout}s"; then
-    kubectl -n "$NAMESPACE" get pods -l "app.kubernetes.io/name=$name" -o wide >&2 || true
-    fail "$kind/$name was not ready within ${timeout}s: run \`kubectl -n $NAMESPACE describe pod -l app.kubernetes.io/name=$name\` (on the host: export KUBECONFIG=\$PWD/.devenv/kubeconfig)"
-  fi
+  local kind=$1 name=$2 timeout=${3:-300} waited=0 out image
+  log "waiting for $kind/$name (up to ${timeout}s)"
+  while ! out=$(kubectl -n "$NAMESPACE" rollout status "$kind/$name" --timeout="${ROLLOUT_POLL}s" 2>&1); do
+    waited=$((waited + ROLLOUT_POLL))
+    image=$(pull_refused_image)
+    if [ -n "$image" ]; then fail_pull_limit "$image"; fi
+    if [ "$waited" -ge "$timeout" ]; then
+      printf '%s\n' "$out" >&2
+      kubectl -n "$NAMESPACE" get pods -l "app.kubernetes.io/name=$name" -o wide >&2 || true
+      fail "$kind/$name was not ready within ${timeout}s: run \`kubectl -n $NAMESPACE describe pod -l app.kubernetes.io/name=$name\` (on the host: export KUBECONFIG=\$PWD/.devenv/kubeconfig)"
+    fi
+  done
+  printf '%s\n' "${out##*$'\n'}"
 }

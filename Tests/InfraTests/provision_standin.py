@@ -341,6 +341,10 @@ def docker(state, args):
         return 0 if args[2] in state["images"] else err("Error: No such image: %s" % args[2], 1)
     if args[:1] == ["build"]:
         tag, context = args[args.index("-t") + 1], args[-1]
+        if state["faults"].get("build_pull_limit"):
+            out("Sending build context to Docker daemon  12.3kB\nStep 1/14 : FROM alpine:3.7 AS build\n")
+            return err("toomanyrequests: You have reached your pull rate limit. You may increase the limit by "
+                       "authenticating and upgrading: https://www.docker.com/increase-rate-limit", 1)
         if state["faults"].get("build_fail") or not os.path.exists(os.path.join(context, "Dockerfile")):
             return err("The command '/bin/sh -c pip install' returned a non-zero code: 1", 1)
         state["images"][tag] = state["images"].get(tag, 0) + 1
@@ -397,6 +401,41 @@ def apply(state, directory):
     return 0
 
 
+PODS_WAITING_JSONPATH = ('jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}'
+                         '{.status.initContainerStatuses[*].state.waiting.reason}{" "}'
+                         '{.status.containerStatuses[*].state.waiting.reason}{"\\n"}{end}')
+FAILED_EVENTS_JSONPATH = ('jsonpath={range .items[*]}{.involvedObject.namespace}/{.involvedObject.name}{"\\t"}'
+                          '{.message}{"\\n"}{end}')
+PULL_MESSAGES = {
+    # kubelet: 'Failed to pull image %q: %v' (events.FailedToPullImage = "Failed").
+    "limit": 'Failed to pull image "%s": Error response from daemon: toomanyrequests: You have reached your pull '
+             'rate limit. You may increase the limit by authenticating and upgrading: '
+             'https://www.docker.com/increase-rate-limit',
+    "unknown": 'Failed to pull image "%s": Error response from daemon: manifest for %s not found: manifest unknown',
+}
+
+
+def pods_waiting(state, args):
+    """`get pods -A -o jsonpath=...`: each pod with its containers' waiting reasons. Faults 'pulls'
+    add pods; a pull that is not 'waiting' any more is Running."""
+    if args != ["-o", PODS_WAITING_JSONPATH]:
+        return err("kubectl stand-in: unexpected get pods -A %r" % args, 2)
+    lines = ["%s/mysql-0  " % state["namespace"], "%s/app-1  " % state["namespace"], "kube-system/coredns-1  "]
+    for pull in state["faults"].get("pulls", []):
+        lines = [l for l in lines if not l.startswith(pull["pod"] + " ")]
+        lines.append("%s  %s" % (pull["pod"], "ImagePullBackOff" if pull["waiting"] else ""))
+    out("".join(l + "\n" for l in lines))
+    return 0
+
+
+def failed_events(state, args):
+    if args != ["--field-selector", "reason=Failed", "-o", FAILED_EVENTS_JSONPATH]:
+        return err("kubectl stand-in: unexpected get events -A %r" % args, 2)
+    for pull in state["faults"].get("pulls", []):
+        out("%s\t%s\n" % (pull["pod"], PULL_MESSAGES[pull["kind"]].replace("%s", pull["image"])))
+    return 0
+
+
 def kubectl(state, args):
     args = list(args)
     namespace = None
@@ -427,6 +466,10 @@ def kubectl(state, args):
         else:
             out("NAME   READY   AGE\n%s   1/1   5m\n" % args[2])
         return 0
+    if args[:3] == ["get", "pods", "-A"]:
+        return pods_waiting(state, args[3:])
+    if args[:3] == ["get", "events", "-A"]:
+        return failed_events(state, args[3:])
     if verb == "get" and args[1] == "pods":
         out("NAME      READY   STATUS              RESTARTS   AGE\napp-1     0/1     ContainerCreating   0          5m\n")
         return 0
@@ -442,7 +485,8 @@ def kubectl(state, args):
         kind, name = args[2].split("/")
         if "%s/%s" % (kinds[kind], name) not in cluster:
             return err('Error from server (NotFound): %ss.apps "%s" not found' % (kind, name))
-        if name in state["faults"].get("rollout_timeout", []):
+        blocked = [p for p in state["faults"].get("pulls", []) if p.get("blocks") == name]
+        if name in state["faults"].get("rollout_timeout", []) or blocked:
             out('Waiting for %s "%s" rollout to finish: 0 of 1 updated replicas are available...\n' % (kind, name))
             return err("error: timed out waiting for the condition")
         out('%s "%s" successfully rolled out\n' % (kind, name))

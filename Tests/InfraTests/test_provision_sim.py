@@ -22,7 +22,8 @@ SIMULATED = ["apt-get", "apt-mark", "apt-key", "dpkg-query", "usermod", "systemc
              "k3s", "docker", "kubectl", "ip", "getent", "sleep"]
 # Real tools the scripts may use; nothing that changes this machine.
 HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmod", "sed", "awk", "seq",
-            "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf"]
+            "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf",
+            "tee"]
 
 
 HOST_PROXY_NAMES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
@@ -484,6 +485,7 @@ def test_failure_rollout_times_out(vm):
     assert_one_error_line(result, "app", "kubectl -n %s describe pod -l app.kubernetes.io/name=app"
                           % vm.settings["NAMESPACE"])
     assert "deployment/app was not ready within 300s" in result.stderr
+    assert len(find_calls(entries, r"rollout status deployment/app --timeout=10s$")) == 30
     assert find_calls(entries, r"on-boot") == []
 
 
@@ -696,3 +698,45 @@ def test_failure_the_vm_cannot_resolve_the_proxy(vm):
     assert_one_error_line(result, "docker", "vagrant provision")
     assert "cannot resolve proxy.corp.example" in result.stderr
     assert find_calls(entries, r"^getent ") == ["getent hosts proxy.corp.example"] * 3
+
+
+# --- Docker Hub's pull limit -------------------------------------------------------------------
+
+def test_failure_docker_hub_pull_limit_ends_the_rollout_wait_at_once(vm):
+    vm.fault(pulls=[{"pod": "devenv/mysql-0", "image": "mysql:5.7.44", "kind": "limit", "waiting": True,
+                     "blocks": "mysql"}])
+    result, entries = vm.provision()
+    assert_one_error_line(result, "app", "sudo docker login && sudo docker pull mysql:5.7.44")
+    assert "Docker Hub refused to pull mysql:5.7.44: the anonymous pull limit" in result.stderr
+    assert "(toomanyrequests)" in result.stderr and "then `vagrant provision`" in result.stderr
+    assert len(find_calls(entries, r"rollout status statefulset/mysql")) == 1  # not 600 s of rounds
+    assert find_calls(entries, r"rollout status deployment/app") == []
+
+
+def test_failure_pull_limit_of_one_of_k3s_own_pods(vm):
+    """local-path's provisioner cannot pull: mysql's claim stays Pending, so mysql waits without
+    a pull of its own."""
+    vm.fault(pulls=[{"pod": "kube-system/local-path-provisioner-5d56", "kind": "limit", "waiting": True,
+                     "image": "rancher/local-path-provisioner:v0.0.31", "blocks": "mysql"}])
+    result, _ = vm.provision()
+    assert_one_error_line(result, "app", "sudo docker pull rancher/local-path-provisioner:v0.0.31")
+
+
+def test_other_pull_failures_and_a_limit_already_over_wait_the_whole_rollout(vm):
+    vm.fault(pulls=[{"pod": "devenv/mysql-0", "image": "mysql:5.7.44", "kind": "unknown", "waiting": True,
+                     "blocks": "mysql"},
+                    # An earlier refusal; the pod has pulled since.
+                    {"pod": "kube-system/coredns-1", "image": "rancher/mirrored-coredns-coredns:1.12.3",
+                     "kind": "limit", "waiting": False}])
+    result, entries = vm.provision()
+    assert_one_error_line(result, "app", "kubectl -n devenv describe pod -l app.kubernetes.io/name=mysql")
+    assert "statefulset/mysql was not ready within 600s" in result.stderr
+    assert len(find_calls(entries, r"rollout status statefulset/mysql --timeout=10s$")) == 60
+
+
+def test_failure_docker_hub_pull_limit_in_the_image_build(vm):
+    vm.fault(build_pull_limit=True)
+    result, entries = vm.provision()
+    assert_one_error_line(result, "app", "sudo docker login && sudo docker pull alpine:3.7")
+    assert "Step 1/14 : FROM alpine:3.7" in result.stderr  # the build's own output is still shown
+    assert find_calls(entries, r"^kubectl apply") == []
