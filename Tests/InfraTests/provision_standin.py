@@ -401,6 +401,9 @@ def apply(state, directory):
     return 0
 
 
+APP_PODS_JSONPATH = ('jsonpath={range .items[*]}{.metadata.name}{" "}'
+                     '{.status.containerStatuses[?(@.name=="app")].state.running.startedAt}{"\\n"}{end}')
+FAILED_MOUNT_JSONPATH = 'jsonpath={range .items[*]}{.involvedObject.name}{" "}{.lastTimestamp}{"\\n"}{end}'
 PODS_WAITING_JSONPATH = ('jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}'
                          '{.status.initContainerStatuses[*].state.waiting.reason}{" "}'
                          '{.status.containerStatuses[*].state.waiting.reason}{"\\n"}{end}')
@@ -466,6 +469,14 @@ def kubectl(state, args):
         else:
             out("NAME   READY   AGE\n%s   1/1   5m\n" % args[2])
         return 0
+    if args == ["get", "pods", "-l", "app.kubernetes.io/name=app", "-o", APP_PODS_JSONPATH]:
+        for pod in state["app_pods"]:
+            # The kubelet starts a waiting container after start_after_polls looks.
+            if not pod["running"] and pod.get("start_after_polls"):
+                pod["start_after_polls"] -= 1
+                pod["running"] = pod["start_after_polls"] == 0
+            out("%s %s\n" % (pod["name"], "2027-01-15T08:00:09Z" if pod["running"] else ""))
+        return 0
     if args[:3] == ["get", "pods", "-A"]:
         return pods_waiting(state, args[3:])
     if args[:3] == ["get", "events", "-A"]:
@@ -495,12 +506,27 @@ def kubectl(state, args):
         kind, name = args[2].split("/")
         if "%s/%s" % (kinds[kind], name) not in cluster:
             return err('Error from server (NotFound): %ss.apps "%s" not found' % (kind, name))
-        state["pod_sees_code"] = True  # the new pod starts with the shared folder mounted
+        if name == "app":  # a new pod, started with the shared folder mounted
+            number = len(state["app_pods_ever"]) + 1
+            state["app_pods_ever"].append("app-%d" % number)
+            state["app_pods"] = [{"name": "app-%d" % number, "running": True, "sees_code": True}]
         out("%s.apps/%s restarted\n" % (kind, name))
         return 0
-    if verb == "exec":
-        if args[1:] == ["deploy/app", "-c", "app", "--", "test", "-f", "/app/application.py"]:
-            return 0 if state["pod_sees_code"] else err("error: unable to upgrade connection: container not found")
+    if verb == "get" and args[1] == "events" and "reason=FailedMount,involvedObject.kind=Pod" in args:
+        if args[1:] != ["events", "--field-selector", "reason=FailedMount,involvedObject.kind=Pod", "-o",
+                        FAILED_MOUNT_JSONPATH]:
+            return err("kubectl stand-in: unexpected %r" % args, 2)
+        for event in state["failed_mounts"]:
+            out("%s %s\n" % (event["pod"], event["lastTimestamp"]))
+        return 0
+    if verb == "exec" and args[2:] == ["-c", "app", "--", "test", "-f", "/app/application.py"]:
+        pod = [p for p in state["app_pods"] if p["name"] == args[1]]
+        if not pod or not pod[0]["running"]:
+            return err('error: unable to upgrade connection: container not found ("app")')
+        if state["faults"].get("exec_errors", 0) > 0:  # the API cannot reach the kubelet yet
+            state["faults"]["exec_errors"] -= 1
+            return err("error: unable to upgrade connection: dial tcp 192.168.56.10:10250: connect: connection refused")
+        return 0 if pod[0]["sees_code"] else err("command terminated with exit code 1")
     return err("kubectl stand-in: unexpected %r" % args, 2)
 
 

@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 import yaml
@@ -23,7 +24,7 @@ SIMULATED = ["apt-get", "apt-mark", "apt-key", "dpkg-query", "usermod", "systemc
 # Real tools the scripts may use; nothing that changes this machine.
 HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmod", "sed", "awk", "seq",
             "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf",
-            "tee"]
+            "tee", "date"]
 
 
 HOST_PROXY_NAMES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
@@ -61,6 +62,8 @@ class VM(object):
             (self.root / "etc").mkdir()
             # What VirtualBox's NAT hands a VM by DHCP on 6.1-7.1: its own DNS at 10.0.2.3.
             (self.root / "etc" / "resolv.conf").write_text("nameserver 10.0.2.3\nsearch example.test\n")
+            (self.root / "proc").mkdir()
+            self.boot_at(BOOT)
             self.shared.mkdir()
             shutil.copytree(os.path.join(ROOT, "app"), str(self.shared / "app"))
             shutil.copytree(os.path.join(ROOT, "manifests"), str(self.shared / "manifests"))
@@ -90,7 +93,9 @@ class VM(object):
         else:
             self.write_state({"packages": {}, "held": [], "services": {}, "k3s_version": None,
                               "k3s_running_version": None, "images": {},
-                              "cluster": {}, "faults": {}, "pod_sees_code": True, "vm_ip": s["VM_IP"],
+                              "cluster": {}, "faults": {}, "vm_ip": s["VM_IP"],
+                              "app_pods": [{"name": "app-1", "running": True, "sees_code": True}],
+                              "app_pods_ever": ["app-1"], "failed_mounts": [],
                               "namespace": s["NAMESPACE"]})
 
     def state(self):
@@ -133,12 +138,29 @@ class VM(object):
     def entries(self):
         return [json.loads(l) for l in self.log.read_text().splitlines() if l]
 
-    def reboot(self):
-        """A halt and up: services enabled come back, the app pod starts before the shared folder."""
+    def boot_at(self, epoch):
+        (self.root / "proc" / "stat").write_text("cpu  4705 150 1120 16250 520 0 5 0 0 0\nbtime %d\n"
+                                                 "processes 4120\n" % epoch)
+
+    def reboot(self, mount_first=False, polls_to_start=3):
+        """A halt and up, an hour after the first boot: services enabled come back, and the app pod
+        starts before the shared folder is mounted (a FailedMount event just after boot, and the
+        kubelet's next try is far off), or after it (running after POLLS_TO_START looks)."""
+        self.boot_at(BOOT + 3600)
         state = self.state()
-        state["pod_sees_code"] = False
+        pod = state["app_pods"][0]
+        pod.update(running=False, sees_code=True, start_after_polls=polls_to_start if mount_first else 0)
+        if not mount_first:
+            state["failed_mounts"].append({"pod": pod["name"], "lastTimestamp": iso(BOOT + 3600 + 20)})
         state["faults"]["api_down_polls"] = 3
         self.write_state(state)
+
+
+BOOT = 1800000000  # the VM's first boot (2027-01-15T08:00:00Z)
+
+
+def iso(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def cmds(entries):
@@ -311,7 +333,7 @@ def test_vagrant_up_of_a_running_vm_waits_for_the_api_and_leaves_a_healthy_app(p
     assert "app pod sees the code" in result.stdout
 
 
-def test_vagrant_up_after_a_halt_restarts_an_app_that_cannot_see_the_code(provisioned):
+def test_vagrant_up_after_a_halt_restarts_an_app_stuck_on_the_mount(provisioned):
     provisioned.reboot()
     result, entries = provisioned.provision(only_always=True)
     assert result.returncode == 0, result.stderr
@@ -320,7 +342,65 @@ def test_vagrant_up_after_a_halt_restarts_an_app_that_cannot_see_the_code(provis
                    and "deployment/app" in e["argv"], "rollout wait")
     assert restart < waited
     assert len(find_calls(entries, r"rollout restart")) == 1
+    assert "failed to mount its volumes since this boot (FailedMount)" in result.stdout
+    # Seen at the first look, not after waiting out the kubelet.
+    assert len(find_calls(entries, r"get pods -l app.kubernetes.io/name=app")) == 1
     assert (provisioned.shared / ".devenv" / "kubeconfig").exists()
+
+
+def test_a_boot_where_the_mount_came_first_restarts_nothing(provisioned):
+    """The pod is still starting right after /readyz, with no FailedMount: it is waited for."""
+    provisioned.reboot(mount_first=True, polls_to_start=4)
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"rollout restart") == []
+    assert len(find_calls(entries, r"get pods -l app.kubernetes.io/name=app")) == 4
+    assert find_calls(entries, r" exec ") == ["kubectl -n devenv exec app-1 -c app -- test -f /app/application.py"]
+    assert "app pod sees the code" in result.stdout
+
+
+def test_a_failed_mount_from_an_earlier_boot_is_no_reason_to_restart(provisioned):
+    state = provisioned.state()
+    # The first boot's FailedMount, which the kubelet's retry then solved for this same pod.
+    state["failed_mounts"] = [{"pod": "app-1", "lastTimestamp": iso(BOOT + 15)}]
+    provisioned.write_state(state)
+    provisioned.reboot(mount_first=True)
+    state = provisioned.state()
+    assert [e["lastTimestamp"] for e in state["failed_mounts"]] == [iso(BOOT + 15)]
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"rollout restart") == []
+
+
+def test_an_exec_that_fails_on_its_own_is_tried_again_not_taken_for_a_stuck_pod(provisioned):
+    provisioned.fault(exec_errors=2)
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert find_calls(entries, r"rollout restart") == []
+    assert len(find_calls(entries, r" exec ")) == 3
+    assert "app pod sees the code" in result.stdout
+
+
+def test_a_running_app_container_without_the_code_is_restarted(provisioned):
+    state = provisioned.state()
+    state["app_pods"][0]["sees_code"] = False  # /vagrant/app was an empty folder when it started
+    provisioned.write_state(state)
+    result, entries = provisioned.provision(only_always=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "app pod runs without the code in /app" in result.stdout
+    assert len(find_calls(entries, r"rollout restart deployment/app")) == 1
+    assert provisioned.state()["app_pods"][0]["sees_code"] is True
+
+
+def test_an_app_pod_that_never_starts_and_is_not_stuck_is_left_to_its_rollout(provisioned):
+    state = provisioned.state()
+    state["app_pods"][0].update(running=False, start_after_polls=10 ** 6)
+    state["faults"]["rollout_timeout"] = ["app"]
+    provisioned.write_state(state)
+    result, entries = provisioned.provision(only_always=True)
+    assert_one_error_line(result, "on-boot", "kubectl -n devenv describe pod -l app.kubernetes.io/name=app")
+    assert find_calls(entries, r"rollout restart") == []
+    assert len(find_calls(entries, r"get pods -l app.kubernetes.io/name=app -o jsonpath")) == 60
 
 
 def test_upgrade_migrates_the_statefulset_to_the_headless_service_keeping_pod_and_data(provisioned):
