@@ -5,6 +5,7 @@ set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
 DEVENV_STEP=docker
+timing_start docker
 load_settings
 export DEBIAN_FRONTEND=noninteractive
 
@@ -33,6 +34,7 @@ if [ "$installed" = "$DOCKER_VERSION" ]; then
   fi
 else
   log "installing docker-ce $DOCKER_VERSION"
+  if [ -z "$installed" ]; then timing_mark_fresh; fi
   require_dns_for "$PROXY_HTTPS" download.docker.com
   # No TTY here: a locally changed config file must not stop dpkg with a question.
   keep_config=(-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)

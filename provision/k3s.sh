@@ -6,6 +6,7 @@ set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
 DEVENV_STEP=k3s
+timing_start k3s
 load_settings
 NODE_READY_TRIES=60 # x 5 s
 K3S_START_TRIES=150 # x 2 s: the first start unpacks k3s's data and starts the control plane

@@ -11,8 +11,98 @@ DEVENV_STEP=${DEVENV_STEP:-provision}
 APP_IMAGE=${APP_IMAGE:-devenv-app:dev}
 
 log() { printf '==> devenv: %s\n' "$*"; }
-# One line: the step that failed, what failed, and the command to run next.
-fail() { printf '==> devenv: ERROR: step %s: %s\n' "$DEVENV_STEP" "$*" >&2; exit 1; }
+# One line: the step that failed, what failed, and the command to run next. The run's step times
+# come just before it, so it stays the last line.
+fail() {
+  timing_finish failed
+  printf '==> devenv: ERROR: step %s: %s\n' "$DEVENV_STEP" "$*" >&2
+  exit 1
+}
+
+# Step times. One `vagrant up` or `vagrant provision` is one run: the Vagrantfile gives all its
+# steps the same DEVENV_RUN_ID. Each step (docker, k3s, image, rollout, on-boot) adds a line to
+# $DEVENV_STATE_DIR/timings/run; the last step of the run (on-boot), or the one that fails,
+# prints them and writes .devenv/provision-times.json for the host (README, "How long").
+TIMINGS_DIR=$DEVENV_STATE_DIR/timings
+DEVENV_RUN_ID=${DEVENV_RUN_ID:-}
+TIMING_STEP='' TIMING_START=0
+timing_start() {
+  local run_file=$TIMINGS_DIR/run id
+  [ -n "$DEVENV_RUN_ID" ] || DEVENV_RUN_ID="single-$(date +%s)-$$" # a script run by hand: a run of its own
+  mkdir -p "$TIMINGS_DIR"
+  id=$(awk 'NR == 1 { print $2 }' "$run_file" 2>/dev/null || true)
+  if [ "$id" != "$DEVENV_RUN_ID" ]; then printf 'run %s %s\n' "$DEVENV_RUN_ID" "$(date +%s)" >"$run_file"; fi
+  TIMING_STEP=$1 TIMING_START=$(date +%s)
+  trap 'timing_exit $?' EXIT
+}
+# Ends the open step and starts NAME (app.sh: image, then rollout).
+timing_next() {
+  timing_record ok
+  TIMING_STEP=$1 TIMING_START=$(date +%s)
+}
+# Marks the run as a first boot: Docker was installed on a VM without it.
+timing_mark_fresh() { echo fresh >>"$TIMINGS_DIR/run"; }
+timing_record() {
+  [ -n "$TIMING_STEP" ] || return 0
+  printf 'step %s %s %s\n' "$TIMING_STEP" "$(($(date +%s) - TIMING_START))" "$1" >>"$TIMINGS_DIR/run"
+  TIMING_STEP=''
+}
+timing_exit() {
+  if [ "$1" -ne 0 ]; then timing_finish failed; else timing_record ok; fi
+}
+# Records the open step as OUTCOME; when the run ends here (a failure, or its last step) prints
+# the times and writes the host's file. Once per run, even from a subshell that fails.
+timing_finish() {
+  local outcome=$1 run_file=$TIMINGS_DIR/run
+  [ -n "$DEVENV_RUN_ID" ] && [ -f "$run_file" ] || return 0
+  [ "$(awk 'NR == 1 { print $2 }' "$run_file")" = "$DEVENV_RUN_ID" ] || return 0
+  if [ "$(tail -n 1 "$run_file")" = end ]; then return 0; fi
+  timing_record "$outcome"
+  [ "$outcome" = failed ] || [ "$DEVENV_STEP" = on-boot ] || return 0
+  echo end >>"$run_file"
+  if [ "$outcome" = failed ]; then timing_report >&2; else timing_report; fi
+}
+# Prints `==> devenv: times: docker 2m10s · k3s 1m40s ... (total 8m12s)` and writes the JSON.
+timing_report() {
+  local run_file=$TIMINGS_DIR/run dest="$DEVENV_SHARED_DIR/.devenv/provision-times.json" now
+  local id started line parts=() steps='' total ok=true fresh=false name seconds outcome run_json _
+  now=$(date +%s)
+  read -r _ id started <"$run_file"
+  while read -r line; do
+    case "$line" in
+      fresh) fresh=true ;;
+      step\ *)
+        read -r _ name seconds outcome <<<"$line"
+        if [ "$outcome" = ok ]; then parts+=("$name $(human_seconds "$seconds")"); else
+          parts+=("$name $(human_seconds "$seconds") (failed)") ok=false
+        fi
+        steps+="${steps:+, }{\"name\": \"$name\", \"seconds\": $seconds, \"ok\": $([ "$outcome" = ok ] && echo true || echo false)}"
+        ;;
+    esac
+  done <"$run_file"
+  total=$((now - started))
+  printf '==> devenv: times: %s (total %s)\n' "$(join_by ' · ' "${parts[@]}")" "$(human_seconds "$total")"
+  run_json=$(printf '{"id": "%s", "started": "%s", "seconds": %s, "ok": %s, "fresh": %s, "steps": [%s]}' \
+    "$id" "$(date -u -d "@$started" +%Y-%m-%dT%H:%M:%SZ)" "$total" "$ok" "$fresh" "$steps")
+  if [ "$ok$fresh" = truetrue ]; then printf '%s\n' "$run_json" >"$TIMINGS_DIR/first-boot.json"; fi
+  mkdir -p "${dest%/*}"
+  printf '{"format": 1, "last_run": %s, "first_boot": %s}\n' "$run_json" \
+    "$(cat "$TIMINGS_DIR/first-boot.json" 2>/dev/null || echo null)" >"$dest.tmp.$$"
+  mv -f "$dest.tmp.$$" "$dest"
+}
+join_by() {
+  local separator=$1 out='' part
+  shift
+  for part in "$@"; do out+="${out:+$separator}$part"; done
+  printf '%s\n' "$out"
+}
+# 45s, 2m05s, 1h02m.
+human_seconds() {
+  local s=$1
+  if [ "$s" -lt 60 ]; then printf '%ss\n' "$s"
+  elif [ "$s" -lt 3600 ]; then printf '%dm%02ds\n' $((s / 60)) $((s % 60))
+  else printf '%dh%02dm\n' $((s / 3600)) $((s % 3600 / 60)); fi
+}
 
 # Reads settings.env (KEY=value lines, '#' comments) into shell variables. Parsed, never sourced.
 # Then the proxy settings (load_proxy).

@@ -10,6 +10,7 @@ set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
 DEVENV_STEP=on-boot
+timing_start on-boot
 load_settings
 ns=$NAMESPACE
 API_TRIES=150 # x 2 s: k3s on Docker can take minutes after vagrant halt/up on a slow laptop
@@ -74,3 +75,4 @@ else
   log "app pod not running after $((POD_TRIES * 2))s, and not stuck on the mount: waiting for its rollout"
   wait_rollout deployment app 180
 fi
+timing_finish ok

@@ -1,6 +1,6 @@
 """Stand-in for the system commands provision/*.sh run on the VM (apt-get, apt-mark, apt-key,
 dpkg-query, usermod, systemctl, curl, the k3s install script, k3s, docker, kubectl, ip, getent;
-`sleep` is a shell wrapper that only logs).
+`sleep` is a shell wrapper that only logs and moves the simulated clock that `date` reads).
 
 Each call is appended to $STANDIN_LOG as one JSON line {"cmd", "argv"} and acts on a small model
 of the VM kept in $STANDIN_STATE (JSON): packages, services, images, cluster objects. Faults to
@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 
 ROOT = os.environ["DEVENV_ROOT"]
 STATE_PATH = os.environ["STANDIN_STATE"]
@@ -347,6 +348,7 @@ def docker(state, args):
                        "authenticating and upgrading: https://www.docker.com/increase-rate-limit", 1)
         if state["faults"].get("build_fail") or not os.path.exists(os.path.join(context, "Dockerfile")):
             return err("The command '/bin/sh -c pip install' returned a non-zero code: 1", 1)
+        advance(state["faults"].get("build_seconds", 0))
         state["images"][tag] = state["images"].get(tag, 0) + 1
         out("Successfully tagged %s\n" % tag)
         return 0
@@ -497,7 +499,14 @@ def kubectl(state, args):
         if "%s/%s" % (kinds[kind], name) not in cluster:
             return err('Error from server (NotFound): %ss.apps "%s" not found' % (kind, name))
         blocked = [p for p in state["faults"].get("pulls", []) if p.get("blocks") == name]
+        rounds = state["faults"].get("rollout_rounds", {})
+        if rounds.get(name, 0) > 0:
+            rounds[name] -= 1
+            blocked.append(name)
         if name in state["faults"].get("rollout_timeout", []) or blocked:
+            timeout = [a for a in args if a.startswith("--timeout=")]
+            if timeout:
+                advance(int(timeout[0][len("--timeout="):].rstrip("s")))
             out('Waiting for %s "%s" rollout to finish: 0 of 1 updated replicas are available...\n' % (kind, name))
             return err("error: timed out waiting for the condition")
         out('%s "%s" successfully rolled out\n' % (kind, name))
@@ -557,13 +566,35 @@ def getent(state, args):
     return 0
 
 
+def now(state):
+    """The VM's clock: a base, plus every simulated wait (sleep, a rollout round, a build)."""
+    with open(os.environ["STANDIN_CLOCK"]) as f:
+        return state["clock_base"] + int(sum(float(l) for l in f if l.strip()))
+
+
+def advance(seconds):
+    with open(os.environ["STANDIN_CLOCK"], "a") as f:
+        f.write("%s\n" % seconds)
+
+
+def date(state, args):
+    """`date +%s`, and `date -u -d @EPOCH +FORMAT`."""
+    if args == ["+%s"]:
+        out("%d\n" % now(state))
+        return 0
+    if len(args) == 4 and args[:2] == ["-u", "-d"] and args[2].startswith("@") and args[3].startswith("+"):
+        out(time.strftime(args[3][1:], time.gmtime(int(args[2][1:]))) + "\n")
+        return 0
+    return err("date stand-in: unexpected %r" % args, 2)
+
+
 def usermod(state, args):
     return 0 if args == ["-aG", "docker", "vagrant"] else err("usermod stand-in: unexpected %r" % args, 2)
 
 
 COMMANDS = {"apt-get": apt_get, "apt-mark": apt_mark, "apt-key": apt_key, "dpkg-query": dpkg_query,
             "systemctl": systemctl, "curl": curl, "k3s-install": k3s_install, "k3s": k3s, "docker": docker,
-            "kubectl": kubectl, "ip": ip, "usermod": usermod, "getent": getent}
+            "kubectl": kubectl, "ip": ip, "usermod": usermod, "getent": getent, "date": date}
 
 
 def main():

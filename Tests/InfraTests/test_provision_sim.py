@@ -20,11 +20,11 @@ from conftest import ROOT, calls_at, probe_vagrantfile, settings
 
 STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "provision_standin.py")
 SIMULATED = ["apt-get", "apt-mark", "apt-key", "dpkg-query", "usermod", "systemctl", "curl", "k3s-install",
-             "k3s", "docker", "kubectl", "ip", "getent", "sleep"]
+             "k3s", "docker", "kubectl", "ip", "getent", "date", "sleep"]
 # Real tools the scripts may use; nothing that changes this machine.
 HARMLESS = ["bash", "sh", "env", "cat", "sha256sum", "cut", "mkdir", "mv", "chmod", "sed", "awk", "seq",
             "touch", "dirname", "basename", "grep", "rm", "tr", "head", "tail", "sort", "wc", "cp", "ls", "printf",
-            "tee", "date"]
+            "tee"]
 
 
 HOST_PROXY_NAMES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
@@ -42,7 +42,7 @@ def vagrant_provisioners(host=None):
             for p in calls_at(config, node + ".vm.provision")]
 
 
-PROVISIONERS = vagrant_provisioners()
+
 
 
 class VM(object):
@@ -72,8 +72,9 @@ class VM(object):
         self.bin.mkdir()
         for name in SIMULATED:
             wrapper = self.bin / name
-            if name == "sleep":  # waits are counted from the log, not waited
-                wrapper.write_text('#!/bin/sh\nprintf \'{"cmd": "sleep", "argv": ["%s"]}\\n\' "$1" >>"$STANDIN_LOG"\n')
+            if name == "sleep":  # waits are counted from the log and move the clock, not waited
+                wrapper.write_text('#!/bin/sh\nprintf \'{"cmd": "sleep", "argv": ["%s"]}\\n\' "$1" >>"$STANDIN_LOG"\n'
+                                   'printf \'%s\\n\' "$1" >>"$STANDIN_CLOCK"\n')
             else:
                 wrapper.write_text('#!/bin/sh\nexec "%s" "%s" %s "$@"\n' % (sys.executable, STANDIN, name))
             wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
@@ -85,6 +86,11 @@ class VM(object):
         assert self.real_kubectl, "kubectl (for kustomize) is needed on PATH"
         self.log = tmp_path / "calls.jsonl"
         self.log.write_text("")
+        self.clock = tmp_path / "clock"
+        if like is not None:
+            shutil.copy(str(like.clock), str(self.clock))
+        else:
+            self.clock.write_text("")
         self.state_path = tmp_path / "state.json"
         s = settings()
         self.settings = s
@@ -95,7 +101,7 @@ class VM(object):
                               "k3s_running_version": None, "images": {},
                               "cluster": {}, "faults": {}, "vm_ip": s["VM_IP"],
                               "app_pods": [{"name": "app-1", "running": True, "sees_code": True}],
-                              "app_pods_ever": ["app-1"], "failed_mounts": [],
+                              "app_pods_ever": ["app-1"], "failed_mounts": [], "clock_base": BOOT + 60,
                               "namespace": s["NAMESPACE"]})
 
     def state(self):
@@ -111,7 +117,7 @@ class VM(object):
 
     def env(self):
         return {"PATH": str(self.bin), "DEVENV_ROOT": str(self.root), "DEVENV_SHARED_DIR": str(self.shared),
-                "STANDIN_STATE": str(self.state_path), "STANDIN_LOG": str(self.log),
+                "STANDIN_STATE": str(self.state_path), "STANDIN_LOG": str(self.log), "STANDIN_CLOCK": str(self.clock),
                 "REAL_KUBECTL": self.real_kubectl, "HOME": str(self.tmp), "LANG": "C"}
 
     def run(self, script, step_env=None):
@@ -125,7 +131,8 @@ class VM(object):
         stopping at the first that fails. Returns the last result and the calls made."""
         mark = len(self.entries())
         result = subprocess.CompletedProcess([], 0, "", "")
-        for path, run, step_env in (vagrant_provisioners(host) if host else PROVISIONERS):
+        # The Vagrantfile is read again for each command: a new run id, the host's proxy now.
+        for path, run, step_env in vagrant_provisioners(host):
             if only_always and run != "always":
                 continue
             step = self.run(path, step_env)
@@ -820,3 +827,73 @@ def test_failure_docker_hub_pull_limit_in_the_image_build(vm):
     assert_one_error_line(result, "app", "sudo docker login && sudo docker pull alpine:3.7")
     assert "Step 1/14 : FROM alpine:3.7" in result.stderr  # the build's own output is still shown
     assert find_calls(entries, r"^kubectl apply") == []
+
+
+# --- step times -------------------------------------------------------------------------------
+
+def times_file(vm):
+    return json.loads((vm.shared / ".devenv" / "provision-times.json").read_text())
+
+
+def times_lines(text):
+    return [l for l in text.splitlines() if l.startswith("==> devenv: times: ")]
+
+
+def test_a_first_vagrant_up_prints_each_steps_time_and_keeps_them_for_the_host(vm):
+    # Simulated waits: apt's lock (2 x 5 s), k3s's start (2 x 2 s), a 185 s build, three 10 s rounds
+    # of MySQL's rollout, the app's container still starting when on-boot looks (3 x 2 s).
+    vm.fault(apt_lock_calls=2, k3s_start_polls=3, build_seconds=185, rollout_rounds={"mysql": 3})
+    state = vm.state()
+    state["app_pods"][0].update(running=False, start_after_polls=4)
+    vm.write_state(state)
+    result, _ = vm.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert times_lines(result.stdout) == [
+        "==> devenv: times: docker 10s · k3s 4s · image 3m05s · rollout 30s · on-boot 6s (total 3m55s)"]
+    assert result.stdout.splitlines()[-1].startswith("==> devenv: times: ")  # the end of vagrant up
+    run = {"started": iso(BOOT + 60), "seconds": 235, "ok": True, "fresh": True,
+           "steps": [{"name": "docker", "seconds": 10, "ok": True}, {"name": "k3s", "seconds": 4, "ok": True},
+                     {"name": "image", "seconds": 185, "ok": True}, {"name": "rollout", "seconds": 30, "ok": True},
+                     {"name": "on-boot", "seconds": 6, "ok": True}]}
+    times = times_file(vm)
+    assert re.match(r"^\d{8}T\d{6}Z-\d+$", times["last_run"].pop("id"))
+    assert times == {"format": 1, "last_run": run, "first_boot": dict(run, id=times["first_boot"]["id"])}
+
+
+def test_later_runs_are_the_last_run_and_keep_the_first_boots_figures(provisioned):
+    first_boot = times_file(provisioned)["first_boot"]
+    assert first_boot["fresh"] is True and [s["name"] for s in first_boot["steps"]] == [
+        "docker", "k3s", "image", "rollout", "on-boot"]
+    result, _ = provisioned.provision()  # vagrant provision: every step, nothing to do
+    assert result.returncode == 0, result.stderr
+    times = times_file(provisioned)
+    assert times["first_boot"] == first_boot
+    assert times["last_run"]["fresh"] is False and times["last_run"]["id"] != first_boot["id"]
+    assert [s["name"] for s in times["last_run"]["steps"]] == ["docker", "k3s", "image", "rollout", "on-boot"]
+
+    provisioned.fault(api_down_polls=2)
+    result, _ = provisioned.provision(only_always=True)  # vagrant up of a provisioned VM
+    assert times_lines(result.stdout) == ["==> devenv: times: on-boot 4s (total 4s)"]
+    times = times_file(provisioned)
+    assert [(s["name"], s["seconds"]) for s in times["last_run"]["steps"]] == [("on-boot", 4)]
+    assert times["first_boot"] == first_boot
+
+
+def test_a_failed_run_prints_its_times_just_before_the_error_line(vm):
+    vm.fault(node_never_ready=True)
+    result, _ = vm.provision()
+    assert_one_error_line(result, "k3s", "journalctl -u k3s")
+    lines = result.stderr.splitlines()
+    assert lines[-2] == "==> devenv: times: docker 0s · k3s 5m00s (failed) (total 5m00s)"
+    assert lines[-1].startswith("==> devenv: ERROR: step k3s: ")
+    times = times_file(vm)
+    assert times["last_run"]["ok"] is False and times["first_boot"] is None
+    assert [(s["name"], s["ok"]) for s in times["last_run"]["steps"]] == [("docker", True), ("k3s", False)]
+
+
+def test_a_failure_inside_the_build_reports_the_times_once(vm):
+    vm.fault(build_fail=True)
+    result, _ = vm.provision()
+    assert_one_error_line(result, "app", "vagrant provision")
+    assert len(times_lines(result.stderr)) == 1 and times_lines(result.stdout) == []
+    assert times_lines(result.stderr)[0].endswith("image 0s (failed) (total 0s)")

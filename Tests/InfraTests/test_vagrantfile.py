@@ -248,3 +248,12 @@ def test_every_provisioner_gets_the_hosts_proxy_in_either_case(host, passed):
     assert len(provisioners) == 4
     for p in provisioners:
         assert {k: v for k, v in p["opts"]["env"].items() if k.startswith("DEVENV_HOST_")} == expected, p["args"]
+
+
+def test_all_steps_of_one_vagrant_command_share_a_run_id_and_the_next_command_has_another(config):
+    """provision/ groups step times by DEVENV_RUN_ID (README, "How long")."""
+    ids = {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(config, NODE + ".vm.provision")}
+    assert len(ids) == 1
+    rc, again, err = probe_vagrantfile()
+    assert rc == 0, err
+    assert {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(again, NODE + ".vm.provision")} != ids
