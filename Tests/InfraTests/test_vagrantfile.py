@@ -180,13 +180,16 @@ def test_probe_sees_through_comments(tmp_path):
 
 def test_readme_prerequisites_match_the_vagrantfile(config):
     """The README's VirtualBox/Vagrant pairs (hashicorp/vagrant CHANGELOG: 6.1 in 2.2.7, 7.0 in 2.3.2,
-    7.1 in 2.4.2, 7.2 in 2.4.9) and require_version admit the same oldest Vagrant."""
+    private networks on macOS in 2.3.3 (GH-12983), 7.1 in 2.4.2, 7.2 in 2.4.9) and require_version
+    admit the same oldest Vagrant."""
     import re
     from conftest import read
     readme = read("README.md")
     prerequisites = readme[readme.index("## Prerequisites"):readme.index("## Quick start")]
-    pairs = dict(re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later \|$", prerequisites, re.M))
+    rows = re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later( \(.*\))? \|$", prerequisites, re.M)
+    pairs = {vbox: vagrant for vbox, vagrant, _ in rows}
     assert pairs == {"6.1": "2.2.7", "7.0": "2.3.2", "7.1": "2.4.2", "7.2": "2.4.9"}
+    assert {vbox: note for vbox, _, note in rows if note} == {"7.0": " (2.3.3 on macOS)"}
     oldest = min(pairs.values(), key=lambda v: tuple(int(x) for x in v.split(".")))
     assert config["require_version"] == [">= %s" % oldest]
     assert "arm64" in prerequisites and "libvirt" in prerequisites and "vagrant-vbguest" in prerequisites
@@ -214,3 +217,43 @@ def test_every_number_follows_settings_env(tmp_path):
     assert ports == {"kube-api": (6443, 16443), "app": (30081, 18080)}
     vb = node + ".vm.provider(virtualbox)"
     assert one(config, vb + ".memory")["set"] == 2500 and one(config, vb + ".cpus")["set"] == 3
+
+
+def test_nat_dns_is_answered_by_the_hosts_resolver(config):
+    """--natdnshostresolver1 (VirtualBox 6.1-7.1; 7.2's libslirp NAT ignores it and the DNS proxy
+    alike, DrvNATlibslirp.cpp), and no second DNS mode that would contradict it."""
+    customizations = [c["args"][0] for c in calls_at(config, NODE + ".vm.provider(virtualbox).customize")]
+    nat_dns = [c for c in customizations if any(str(a).startswith("--natdns") for a in c)]
+    assert nat_dns == [["modifyvm", "id", "--natdnshostresolver1", "on"]]
+
+
+@pytest.mark.parametrize("host, passed", [
+    ({"HTTP_PROXY": "http://up:3128"}, {"DEVENV_HOST_HTTP_PROXY": "http://up:3128"}),
+    ({"https_proxy": "http://low:3129", "no_proxy": ".corp"},
+     {"DEVENV_HOST_HTTPS_PROXY": "http://low:3129", "DEVENV_HOST_NO_PROXY": ".corp"}),
+    # Both cases set: the lowercase one, as curl reads it.
+    ({"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:2"}, {"DEVENV_HOST_HTTP_PROXY": "http://low:1"}),
+    # A blank lowercase one does not hide the other.
+    ({"no_proxy": "  ", "NO_PROXY": ".corp"}, {"DEVENV_HOST_NO_PROXY": ".corp"}),
+    ({}, {}),
+])
+def test_every_provisioner_gets_the_hosts_proxy_in_either_case(host, passed):
+    env = dict.fromkeys(("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"), "")
+    env.update(host)
+    rc, config, err = probe_vagrantfile(**env)
+    assert rc == 0, err
+    expected = dict.fromkeys(("DEVENV_HOST_HTTP_PROXY", "DEVENV_HOST_HTTPS_PROXY", "DEVENV_HOST_NO_PROXY"), "")
+    expected.update(passed)
+    provisioners = calls_at(config, NODE + ".vm.provision")
+    assert len(provisioners) == 4
+    for p in provisioners:
+        assert {k: v for k, v in p["opts"]["env"].items() if k.startswith("DEVENV_HOST_")} == expected, p["args"]
+
+
+def test_all_steps_of_one_vagrant_command_share_a_run_id_and_the_next_command_has_another(config):
+    """provision/ groups step times by DEVENV_RUN_ID (README, "How long")."""
+    ids = {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(config, NODE + ".vm.provision")}
+    assert len(ids) == 1
+    rc, again, err = probe_vagrantfile()
+    assert rc == 0, err
+    assert {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(again, NODE + ".vm.provision")} != ids
