@@ -193,7 +193,7 @@ public struct Doctor: Sendable {
         }
         // Leftover checks are stopped (SIGTERM to their children); the report is due now.
         if done.count < keys.count { checks.cancelAll() }
-        return (DoctorReport(findings: findings), settle)
+        return (DoctorReport(findings: DoctorChecks.foldVM(findings)), settle)
     }
 }
 

@@ -244,6 +244,9 @@ public enum DoctorChecks {
             return DoctorFinding("vm", .fail, "VM: cannot ask, vagrant is not on PATH", fix: installVagrant)
         case .failure(.timedOut(_, let after)):
             return DoctorFinding("vm", .warn, "VM: `vagrant status` gave no answer within \(DurationFormat.short(after))", fix: "run `vagrant status` by hand")
+        case .failure(.failed(_, _, let message)) where virtualBoxUnusable.contains(where: { message.contains($0) }):
+            return DoctorFinding("vm", .fail, "\(vmVirtualBoxUnusable)\(message)",
+                                 fix: "make VirtualBox usable (the VirtualBox lines above), then `vagrant status` answers")
         case .failure(.failed(_, _, let message)) where message.contains("No usable default provider"):
             return DoctorFinding("vm", .fail, "VM: Vagrant finds no usable provider (\(message))",
                                  fix: "install VirtualBox (see above); `vagrant up --provider=virtualbox` says why it is not usable")
@@ -263,6 +266,31 @@ public enum DoctorChecks {
             default: return DoctorFinding("vm", .ok, "VM \(vm.machine): \(vm.stateHuman) (`vagrant up` starts it)")
             }
         }
+    }
+
+    /// Vagrant's words when its VirtualBox provider is not usable: templates/locales/en.yml
+    /// `virtualbox_not_detected`, `virtualbox_invalid_version`, `virtualbox_kernel_module_not_loaded`,
+    /// `virtualbox_install_incomplete`, each inside `provider_not_usable` ("The provider 'virtualbox'
+    /// that was requested ... isn't usable on this system"; checked in Vagrant 2.3.4's en.yml).
+    static let virtualBoxUnusable = [
+        "Vagrant could not detect VirtualBox",
+        "a version of VirtualBox installed that is not supported",
+        "VirtualBox is complaining that the kernel module is not loaded",
+        "VirtualBox is complaining that the installation is incomplete",
+        "provider 'virtualbox' that was requested",
+    ]
+    static let vmVirtualBoxUnusable = "VM: Vagrant cannot use VirtualBox: "
+
+    /// A `✗ VM` line that only repeats a VirtualBox failure already listed (no VBoxManage, a
+    /// VirtualBox this Vagrant cannot drive) is folded into that line: one cause, one line.
+    public static func foldVM(_ findings: [DoctorFinding]) -> [DoctorFinding] {
+        guard let vm = findings.firstIndex(where: { $0.id == "vm" && $0.status == .fail && $0.summary.hasPrefix(vmVirtualBoxUnusable) }),
+              let cause = findings.firstIndex(where: { ($0.id == "virtualbox" || $0.id == "vagrant-virtualbox") && $0.status == .fail })
+        else { return findings }
+        var out = findings
+        out[cause].summary += " (so `vagrant status` fails too)"
+        out.remove(at: vm)
+        return out
     }
 
     public static func kubeconfig(path: String, exists: Bool) -> DoctorFinding {

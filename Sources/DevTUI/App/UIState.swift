@@ -17,6 +17,8 @@ struct UIState: Equatable, Sendable {
     var doctor: DoctorReport?
     /// Why the last `vagrant up` failed, until the next one starts.
     var upFailure: UpFailed?
+    /// `u` came before the first doctor report: provision (or ask) once it arrives.
+    var provisionAfterDoctor = false
 
     struct StatusLine: Equatable, Sendable {
         enum Kind: Equatable, Sendable { case info, success, failure }

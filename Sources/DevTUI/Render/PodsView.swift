@@ -154,6 +154,10 @@ enum PodsView {
             return snap.usesVagrant ? "press u to provision, or check `kubectl get all -n \(snap.namespace)`"
                 : "apply the manifests: kubectl apply -k manifests"
         }
+        // A VM that is not running says so itself, with its own key hint.
+        if snap.pods.errorKind == .noKubeconfig, snap.usesVagrant, snap.vm.value?.isRunning == true {
+            return "press u to provision"
+        }
         if snap.pods.errorKind == .unreachable, snap.usesVagrant {
             return "is the VM up? press u, or check `vagrant status`"
         }

@@ -1,0 +1,106 @@
+"""A first run on a host that is not ready (issue 21): Vagrant installed, VirtualBox missing, so
+`vagrant status` itself fails. The dashboard, `devtui doctor` and `devtui status` against the
+stand-ins, with the scenario `no-virtualbox` (Vagrant 2.3.4's recorded answer, exit 1)."""
+import json
+import subprocess
+import time
+
+import pytest
+
+from conftest import DEVTUI, Tmux, World
+
+
+@pytest.fixture
+def dashboard(tmp_path, app_server):
+    """Like run_devtui, but the scenario can be changed before devtui starts."""
+    sessions = []
+
+    def start(scenario, prepare=None, width=100, height=30):
+        world = World(tmp_path, scenario)
+        if prepare:
+            prepare(world)
+        session = Tmux(world, ["--project-dir", str(world.project), "--app-url", app_server], width, height)
+        sessions.append(session)
+        return world, session
+
+    yield start
+    for s in sessions:
+        s.close()
+
+
+def pane_rows(screen, left=60):
+    """The pods pane's rows (left column of the top half), without the border."""
+    rows = []
+    for row in screen.splitlines()[2:]:  # the header, then the top border
+        if row.startswith("└"):
+            break
+        rows.append(row[1:left - 1].rstrip())
+    return rows
+
+
+def test_no_virtualbox_shows_the_doctor_and_u_asks_first(dashboard):
+    world, tui = dashboard("no-virtualbox")
+    screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
+    rows = pane_rows(screen)
+    assert rows[0] == " VM state unknown — 1 problem found by devtui doctor:", rows
+    assert "fix: install VirtualBox" in screen
+    # The way forward is the pane's last line; the kubectl error that points nowhere is not shown.
+    assert rows[-1] == " press u to provision (first run ~10 min)", rows
+    assert "no kubeconfig yet" not in "\n".join(rows)
+    # doctor's `✗ VM` line only repeated the VirtualBox failure: folded into it.
+    assert "✗ VM" not in screen and "(so `vagrant" in screen
+    tui.keys("u")
+    tui.wait_for("doctor: VirtualBox: VBoxManage not found on PATH")
+    tui.wait_for("Provision anyway? [y/N]")
+    tui.keys("Enter")
+    tui.wait_for("provisioning cancelled")
+    tui.keys("u")
+    tui.wait_for("Provision anyway? [y/N]")
+    tui.keys("x")
+    tui.wait_for("provisioning cancelled")
+    time.sleep(0.3)
+    assert not world.called("vagrant", "up")
+
+
+def test_u_before_the_doctor_has_answered_waits_for_it(dashboard):
+    # `vagrant --version` hangs: doctor answers only at its 2 s timeout.
+    world, tui = dashboard("no-virtualbox", prepare=lambda w: w.write("vagrant-version.hang", ""))
+    tui.wait_for("vagrant: exit 1: Vagrant could not detect VirtualBox!")
+    tui.keys("u")
+    tui.wait_for("devtui doctor is still checking this machine")
+    assert not any(c[:2] == ["vagrant", "up"] for c in world.calls())
+    tui.wait_for("Provision anyway? [y/N]", timeout=10)
+    tui.keys("n")
+    tui.wait_for("provisioning cancelled")
+    time.sleep(0.3)
+    assert not world.called("vagrant", "up")
+
+
+def test_doctor_folds_the_vm_line_into_the_virtualbox_line(tmp_path):
+    world = World(tmp_path, "no-virtualbox")
+    proc = subprocess.run([DEVTUI, "doctor", "--project-dir", str(world.project)], env=world.env,
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    fails = [l for l in lines if l.startswith("✗")]
+    assert fails[0] == "✗ VirtualBox: VBoxManage not found on PATH (so `vagrant status` fails too)", proc.stdout
+    assert not any(l.startswith("✗ VM") for l in lines), proc.stdout
+    assert ["vagrant", "status", "--machine-readable"] in world.calls()
+    doc = json.loads(subprocess.run([DEVTUI, "doctor", "--json", "--project-dir", str(world.project)], env=world.env,
+                                    capture_output=True, text=True, timeout=20).stdout)
+    assert "vm" not in [c["id"] for c in doc["checks"]]
+    assert sum(1 for c in doc["checks"] if c["status"] == "fail") == len(fails)
+
+
+def test_status_names_the_command_not_a_key(tmp_path, refused_url):
+    world = World(tmp_path, "no-virtualbox")
+    proc = subprocess.run([DEVTUI, "status", "--project-dir", str(world.project), "--app-url", refused_url],
+                          env=world.env, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert "press u" not in proc.stdout
+    assert "Pods    no kubeconfig yet (.devenv/kubeconfig): run `vagrant up`" in proc.stdout
+    assert "VM      vagrant: exit 1: Vagrant could not detect VirtualBox!" in proc.stdout
+    doc = json.loads(subprocess.run([DEVTUI, "status", "--json", "--project-dir", str(world.project), "--app-url", refused_url],
+                                    env=world.env, capture_output=True, text=True, timeout=30).stdout)
+    assert "press u" not in json.dumps(doc)
+    assert doc["snapshot"]["pods"]["errorKind"] == "noKubeconfig"
