@@ -2,12 +2,14 @@
 `vagrant status` itself fails. The dashboard, `devtui doctor` and `devtui status` against the
 stand-ins, with the scenario `no-virtualbox` (Vagrant 2.3.4's recorded answer, exit 1)."""
 import json
+import os
+import shutil
 import subprocess
 import time
 
 import pytest
 
-from conftest import DEVTUI, Tmux, World
+from conftest import DEVTUI, ROOT, Tmux, World
 
 
 @pytest.fixture
@@ -104,3 +106,73 @@ def test_status_names_the_command_not_a_key(tmp_path, refused_url):
                                     env=world.env, capture_output=True, text=True, timeout=30).stdout)
     assert "press u" not in json.dumps(doc)
     assert doc["snapshot"]["pods"]["errorKind"] == "noKubeconfig"
+
+
+# A kubeconfig left by a destroyed VM (issue 21 item 8): named as such, never as the TLS error
+# kubectl gives with it; devtui's own teardown removes it, but only after a destroy that worked.
+
+STALE = ".devenv/kubeconfig belongs to a VM that no longer exists (destroyed): `vagrant up` writes a new one"
+
+
+def write_kubeconfig(world):
+    """The file, and (for scenarios without one) the answer doctor's `kubectl version` gets with it."""
+    if not any((world.scenario / ("kubectl-version" + s)).exists() for s in ("", ".exit")):
+        shutil.copy(os.path.join(ROOT, "Tests", "Fixtures", "doctor", "ready", "kubectl-version"), str(world.scenario / "kubectl-version"))
+    path = world.project / ".devenv" / "kubeconfig"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("apiVersion: v1\nkind: Config\n")
+    path.chmod(0o600)  # no permissions warning in the footer
+    return path
+
+
+def test_a_kubeconfig_left_by_a_destroyed_vm_is_named(dashboard, tmp_path, refused_url):
+    world, tui = dashboard("destroyed", prepare=write_kubeconfig)
+    screen = tui.wait_for("! .devenv/kubeconfig belongs to a VM that no longer")
+    # Give the kubectl calls (which fail with x509) time to land: the reason shown stays ours.
+    tui.wait_until(lambda: world.called("get", "pvc", "mysql-data", "-o", "json"), what="the claim asked")
+    time.sleep(0.5)
+    screen = tui.screen()
+    assert "x509" not in screen and "TLS" not in screen, screen
+    assert "press u to provision (first run ~10 min)" in screen
+
+    out = subprocess.run([DEVTUI, "status", "--project-dir", str(world.project), "--app-url", refused_url],
+                         env=world.env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1
+    assert "Pods    " + STALE in out.stdout
+    assert "x509" not in out.stdout and "press u" not in out.stdout
+    doc = json.loads(subprocess.run([DEVTUI, "status", "--json", "--project-dir", str(world.project), "--app-url", refused_url],
+                                    env=world.env, capture_output=True, text=True, timeout=30).stdout)
+    assert doc["snapshot"]["staleKubeconfig"] == STALE
+    assert "pods: " + STALE in doc["problems"]
+    # Without the file there is nothing stale: kubectl's own error is the news.
+    (world.project / ".devenv" / "kubeconfig").unlink()
+    doc = json.loads(subprocess.run([DEVTUI, "status", "--json", "--project-dir", str(world.project), "--app-url", refused_url],
+                                    env=world.env, capture_output=True, text=True, timeout=30).stdout)
+    assert "staleKubeconfig" not in doc["snapshot"]
+
+
+def test_teardown_removes_the_kubeconfig_after_a_successful_destroy(dashboard):
+    world, tui = dashboard("healthy", prepare=write_kubeconfig)
+    kubeconfig = world.project / ".devenv" / "kubeconfig"
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("t")
+    tui.wait_for("[y/N]")
+    tui.keys("y")
+    tui.wait_for("✓ VM destroyed", timeout=15)
+    tui.wait_for("removed .devenv/kubeconfig (it belonged to the destroyed VM)")
+    assert not kubeconfig.exists()
+    assert world.called("vagrant", "destroy", "-f")
+
+
+def test_a_failed_destroy_keeps_the_kubeconfig(dashboard):
+    def prepare(world):
+        write_kubeconfig(world)
+        world.write("vagrant-destroy.exit", "1")
+    world, tui = dashboard("healthy", prepare=prepare)
+    tui.wait_for("app-7d9f8c6b5-x2kq9")
+    tui.keys("t")
+    tui.wait_for("[y/N]")
+    tui.keys("y")
+    tui.wait_for("tearing down (vagrant destroy) failed", timeout=15)
+    assert (world.project / ".devenv" / "kubeconfig").exists()
+    assert "removed .devenv/kubeconfig" not in tui.screen()

@@ -1,8 +1,8 @@
 import ClusterProbe
 
-/// The pods pane while the VM does not run: a failed `vagrant up` with its fix, a `vagrant status`
-/// that failed (no VirtualBox makes it fail), the doctor's findings (`✗` first) with theirs, and
-/// the way forward (`press u ...`) as the last line.
+/// The pods pane while the VM does not run: a kubeconfig left from a destroyed VM, a failed
+/// `vagrant up` with its fix, a `vagrant status` that failed (no VirtualBox makes it fail), the
+/// doctor's findings (`✗` first) with theirs, and the way forward (`press u ...`) as the last line.
 enum DoctorPanel {
     static let provisionHint = "press u to provision (first run ~10 min)"
     static let startHint = "press u to start it"
@@ -17,11 +17,11 @@ enum DoctorPanel {
     }
 
     /// Whether the pane shows the panel instead of pods: the VM does not run and there is something
-    /// to say about why (a failed up, a failed `vagrant status`, a doctor finding).
+    /// to say about why (a failed up, a failed `vagrant status`, a doctor finding, a stale kubeconfig).
     static func applies(_ snap: EnvironmentSnapshot, _ ui: UIState) -> Bool {
         guard vmDown(snap), ui.action?.kind != .provision else { return false }
         let problems = !(ui.doctor?.problems.isEmpty ?? true)
-        return ui.upFailure != nil || problems || snap.vm.value == nil
+        return ui.upFailure != nil || problems || snap.vm.value == nil || snap.staleKubeconfig != nil
     }
 
     /// The pane's last line: create the VM, or start the one there is.
@@ -44,6 +44,7 @@ enum DoctorPanel {
                 out.append(Line(text: (i == 0 ? mark : pad) + piece, style: style))
             }
         }
+        if let stale = snap.staleKubeconfig { add("! ", stale, .warn, indent: 2, maxLines: 3) }
         if let failed = ui.upFailure {
             add("\(g.cross) ", failed.headline, .bad, indent: 2, maxLines: 3)
             if let fix = failed.fix { add("  fix: ", fix, .dim, indent: 7, maxLines: 3) }
@@ -67,7 +68,7 @@ enum DoctorPanel {
                 add("\(mark) ", finding.summary, finding.status == .fail ? .bad : .warn, indent: 2, maxLines: 3)
                 if let fix = finding.fix { add("  fix: ", fix, .dim, indent: 7, maxLines: 3) }
             }
-        } else if ui.upFailure != nil || (snap.vm.value == nil && ui.doctor != nil) {
+        } else if ui.upFailure != nil || snap.staleKubeconfig != nil || (snap.vm.value == nil && ui.doctor != nil) {
             out.append(Line(text: Frame.fit("\(state) — devtui doctor finds nothing else in the way", width), style: .dim))
         }
         return out

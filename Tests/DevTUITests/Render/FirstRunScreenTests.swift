@@ -87,6 +87,26 @@ import Testing
         #expect(Renderer.render(TestData.input(snap, ui: ui, width: 100, height: 30)).text.contains("app-7d9f8c6b5-x2kq9"))
     }
 
+    /// A kubeconfig left by a destroyed VM: said first in the pods pane, and in the MySQL pane
+    /// instead of kubectl's TLS error.
+    @Test func aStaleKubeconfigIsNamedNotItsTLSError() {
+        var snap = Self.noVirtualBox()
+        snap.vm = SourceState()
+        snap.vm.succeed(VMStatus(state: "not_created", stateHuman: "not created", provider: "virtualbox", machine: "devenv"), at: snap.takenAt)
+        let tls = Problem(.credentials, "cluster TLS not trusted: E1207 memcache.go:265] \"Unhandled Error\" err=\"couldn't get current server API group list")
+        snap.pods.fail(tls, at: snap.takenAt)
+        snap.volume.fail(tls, at: snap.takenAt)
+        snap.staleKubeconfig = StaleKubeconfig.message
+        var ui = UIState()
+        ui.doctor = DoctorReport(findings: [DoctorFinding("arch", .ok, "fine")])
+        let rows = Self.rows(TestData.input(snap, ui: ui, logs: LogBuffer(), width: 100, height: 30))
+        #expect(rows[2].hasPrefix("│ ! .devenv/kubeconfig belongs to a VM that no longer      │"))
+        #expect(rows[3].hasPrefix("│   exists (destroyed): `vagrant up` writes a new one      │"))
+        #expect(rows[7].hasSuffix("│ .devenv/kubeconfig belongs to a VM   │"))
+        #expect(!rows.joined().contains("TLS") && !rows.joined().contains("memcache"))
+        #expect(rows.contains { $0.contains(DoctorPanel.provisionHint) })
+    }
+
     /// The words are the command's (`devtui status` prints them too); the dashboard adds its key.
     @Test func aRunningVMWithoutAKubeconfigGetsTheKeyAsAHint() {
         var snap = TestData.healthy()
