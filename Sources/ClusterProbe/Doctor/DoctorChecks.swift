@@ -95,9 +95,11 @@ public enum DoctorChecks {
                                  fix: "install Vagrant \(row.vagrant)+ from developer.hashicorp.com/vagrant/install"
                                     + (older.map { ", or VirtualBox \($0.virtualBox)" } ?? ""))
         }
+        // This VM has a private network: on macOS VirtualBox 7.0 has host-only networks, not
+        // adapters, and Vagrant drives them from 2.3.3 (before, the VM does not start).
         if macOS, row.virtualBox == "7.0", vagrant < SupportMatrix.macOSPrivateNetwork70 {
-            return DoctorFinding(id, .warn, "Vagrant \(vagrant) with VirtualBox 7.0 on macOS: private networks need Vagrant \(SupportMatrix.macOSPrivateNetwork70)+",
-                                 fix: "install Vagrant \(SupportMatrix.macOSPrivateNetwork70)+")
+            return DoctorFinding(id, .fail, "Vagrant \(vagrant) cannot start this VM with VirtualBox 7.0 on macOS: its private network needs Vagrant \(SupportMatrix.macOSPrivateNetwork70)+ (\"Host-only adapters are no longer supported\")",
+                                 fix: "install Vagrant \(SupportMatrix.macOSPrivateNetwork70)+ from developer.hashicorp.com/vagrant/install")
         }
         return DoctorFinding(id, .ok, "Vagrant \(vagrant) supports VirtualBox \(row.virtualBox) (from \(row.vagrant))")
     }

@@ -118,7 +118,9 @@ public enum SupportMatrix {
     /// 6.1.28 introduced /etc/vbox/networks.conf and the 192.168.56.0/21 default the VM's IP is in.
     public static let minimumVirtualBox = ToolVersion(6, 1, 28)
 
-    /// VirtualBox 7.0 private networks on macOS work from Vagrant 2.3.3 (CHANGELOG 2.3.3, GH-12983).
+    /// VirtualBox 7.0 private networks on macOS work from Vagrant 2.3.3 (CHANGELOG 2.3.3: "Fix
+    /// `:private_network` support for VirtualBox 7 on macOS [GH-12983]"; with 2.3.2 the VM does not
+    /// start: "Host-only adapters are no longer supported!", hashicorp/vagrant#12959).
     public static let macOSPrivateNetwork70 = ToolVersion(2, 3, 3)
 
     public static func row(for virtualBox: ToolVersion) -> Row? {
