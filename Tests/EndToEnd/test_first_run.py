@@ -176,3 +176,41 @@ def test_a_failed_destroy_keeps_the_kubeconfig(dashboard):
     tui.wait_for("tearing down (vagrant destroy) failed", timeout=15)
     assert (world.project / ".devenv" / "kubeconfig").exists()
     assert "removed .devenv/kubeconfig" not in tui.screen()
+
+
+# What doctor knows about VirtualBox 7.2's NAT (issue 21 item 1), through the real binary with a
+# fixture host whose resolv.conf is systemd-resolved's stub.
+
+def doctor_world(tmp_path, host, vbox):
+    world = World(tmp_path, os.path.join("..", "doctor", "ready"), path_tools=("VBoxManage", "vagrant", "kubectl"))
+    world.write("vboxmanage-version", vbox)
+    world.write("vagrant-version", "Vagrant 2.4.9\n")
+    (world.project / "settings.env").write_text("API_HOST_PORT=1\nAPP_HOST_PORT=2\n")
+    world.env.update({
+        "DEVTUI_PROC_ROOT": os.path.join(ROOT, "Tests", "Fixtures", "doctor", "hosts", host, "proc"),
+        "DEVTUI_VBOX_NETWORKS_CONF": str(tmp_path / "none.conf"),
+        "VAGRANT_HOME": str(tmp_path / "vagrant.d"),
+    })
+    return world
+
+
+def run_doctor(world, *args):
+    return subprocess.run([DEVTUI, "doctor", "--project-dir", str(world.project)] + list(args), env=world.env,
+                          capture_output=True, text=True, timeout=20)
+
+
+def test_doctor_names_virtualbox_7_2_nat_regressions_with_their_fix(tmp_path):
+    # Version lines as VBoxManage prints them (revisions as reported in VirtualBox/virtualbox#136, #447).
+    world = doctor_world(tmp_path, "resolved-7.2", "7.2.0r170228\n")
+    out = run_doctor(world).stdout
+    assert "! VirtualBox 7.2.0: NAT can stop working when a VM forwards several ports, and this one forwards three (VirtualBox/virtualbox#232, fixed in 7.2.4)" in out
+    assert "    fix: install VirtualBox 7.2.4 or later (virtualbox.org/wiki/Downloads)" in out
+    assert "! VirtualBox 7.2.0 hands the VM this host's nameserver 127.0.0.53 (/etc/resolv.conf)" in out
+    assert "    fix: use VirtualBox 7.1, which gives the VM its own DNS server at 10.0.2.3" in out
+    # A fixed release keeps only what is still open; another host's resolver says nothing.
+    world.write("vboxmanage-version", "7.2.8r173730\n")
+    doc = json.loads(run_doctor(world, "--json").stdout)
+    assert [c["id"] for c in doc["checks"] if c["id"].startswith("virtualbox-nat")] == ["virtualbox-nat-dns"]
+    plain = doctor_world(tmp_path / "plain", "plain-6.8", "7.2.0r170228\n")
+    doc = json.loads(run_doctor(plain, "--json").stdout)
+    assert [c["id"] for c in doc["checks"] if c["id"].startswith("virtualbox-nat")] == ["virtualbox-nat-ports"]

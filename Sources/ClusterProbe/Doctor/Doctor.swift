@@ -98,6 +98,10 @@ public struct Doctor: Sendable {
                 let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantOutput)
                 var found = [vbox, vagrant]
                 if let vboxVersion, let vagrantVersion { found.append(DoctorChecks.pair(vagrant: vagrantVersion, virtualBox: vboxVersion)) }
+                if let vboxVersion {
+                    let nameservers = HostFacts.isLinux ? HostFacts.nameservers(resolvConf: paths.resolvConf) : nil
+                    found += DoctorChecks.virtualBoxNAT(vboxVersion, nameservers: nameservers)
+                }
                 if HostFacts.isLinux {
                     found.append(DoctorChecks.kvm(modules: HostFacts.modules(procRoot: paths.procRoot),
                                                   kernel: HostFacts.kernel(procRoot: paths.procRoot),

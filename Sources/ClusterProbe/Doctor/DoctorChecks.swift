@@ -104,6 +104,30 @@ public enum DoctorChecks {
         return DoctorFinding(id, .ok, "Vagrant \(vagrant) supports VirtualBox \(row.virtualBox) (from \(row.vagrant))")
     }
 
+    /// VirtualBox 7.2's NAT regressions that hit this VM (`VirtualBoxNAT`): one `!` per regression
+    /// the installed release has, each with the release that fixes it (or the line to use while none
+    /// does); nothing for other releases. `nameservers`: the host's resolv.conf, Linux only.
+    public static func virtualBoxNAT(_ version: ToolVersion, nameservers: [String]?) -> [DoctorFinding] {
+        guard version.minorLine == VirtualBoxNAT.affectedLine else { return [] }
+        var found: [DoctorFinding] = []
+        if version < VirtualBoxNAT.portForwardingFixed {
+            found.append(DoctorFinding("virtualbox-nat-ports", .warn,
+                                       "VirtualBox \(version): NAT can stop working when a VM forwards several ports, and this one forwards three (VirtualBox/virtualbox#232, fixed in \(VirtualBoxNAT.portForwardingFixed))",
+                                       fix: "install VirtualBox \(VirtualBoxNAT.portForwardingFixed) or later (virtualbox.org/wiki/Downloads)"))
+        }
+        if let nameservers, !nameservers.isEmpty, nameservers.allSatisfy(isLoopback) {
+            let shown = nameservers.joined(separator: ", ")
+            found.append(DoctorFinding("virtualbox-nat-dns", .warn,
+                                       "VirtualBox \(version) hands the VM this host's nameserver \(shown) (/etc/resolv.conf), a loopback address the VM cannot reach: it resolves no names (\(VirtualBoxNAT.dnsIssue), open: no 7.2 release fixes it)",
+                                       fix: "use VirtualBox 7.1, which gives the VM its own DNS server at 10.0.2.3"))
+        }
+        return found
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || (IPv4Range.address(address).map { $0 >> 24 == 127 } ?? false)
+    }
+
     /// Linux 6.12+ lets KVM take VT-x/AMD-V when its module loads; VirtualBox then fails to start VMs.
     public static func kvm(modules: Set<String>?, kernel: ToolVersion?, enableVirtAtLoad: String?) -> DoctorFinding {
         guard let modules else {
