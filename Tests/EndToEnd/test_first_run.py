@@ -214,3 +214,29 @@ def test_doctor_names_virtualbox_7_2_nat_regressions_with_their_fix(tmp_path):
     plain = doctor_world(tmp_path / "plain", "plain-6.8", "7.2.0r170228\n")
     doc = json.loads(run_doctor(plain, "--json").stdout)
     assert [c["id"] for c in doc["checks"] if c["id"].startswith("virtualbox-nat")] == ["virtualbox-nat-ports"]
+
+
+# The proxy the VM gets (issue 21 item 3): reported by doctor from the host's environment, either
+# case, with any user:password@ masked in text and JSON.
+
+def test_doctor_reports_the_proxy_and_never_its_password(tmp_path):
+    world = doctor_world(tmp_path, "plain-6.8", "7.1.4_Ubuntur165100\n")
+    world.env.update({"https_proxy": "http://alice:s3cret@proxy.corp:3128", "HTTP_PROXY": "http://proxy.corp:3128",
+                      "NO_PROXY": "localhost,127.0.0.1"})
+    out = run_doctor(world)
+    line = next(l for l in out.stdout.splitlines() if "proxy from this host" in l)
+    assert line == ("✓ proxy from this host's environment, passed on to the VM: HTTP_PROXY=http://proxy.corp:3128 "
+                    "https_proxy=http://***@proxy.corp:3128 NO_PROXY=localhost,127.0.0.1")
+    text = run_doctor(world, "--json").stdout
+    assert "s3cret" not in out.stdout + out.stderr + text and "alice" not in out.stdout + text
+    assert any(c["id"] == "proxy" and c["status"] == "ok" for c in json.loads(text)["checks"])
+    # Both cases set, to different values: a note, still masked.
+    world.env["HTTPS_PROXY"] = "http://bob:hunter2@other.corp:8080"
+    out = run_doctor(world).stdout
+    line = next(l for l in out.splitlines() if "proxy from this host" in l)
+    assert line.startswith("! ") and line.endswith("(https_proxy/HTTPS_PROXY differ)")
+    assert "hunter2" not in out and "s3cret" not in out
+    # No proxy: no line.
+    for name in ("https_proxy", "HTTP_PROXY", "NO_PROXY", "HTTPS_PROXY"):
+        del world.env[name]
+    assert "proxy from" not in run_doctor(world).stdout

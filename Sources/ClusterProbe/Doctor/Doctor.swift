@@ -12,6 +12,8 @@ public struct Doctor: Sendable {
     /// Answers still missing then are reported as "no answer" (the whole command stays under 3 s).
     public var deadline: Duration = .milliseconds(2600)
     public var machine: String = HostFacts.machine()
+    /// Where the proxy variables are read (the VM gets the host's proxy).
+    public var environment: [String: String] = ProcessEnvironment.current()
 
     public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
         self.config = config
@@ -74,6 +76,7 @@ public struct Doctor: Sendable {
         let settings = self.settings
         let paths = self.paths
         let machine = self.machine
+        let proxy = ProxySettings.from(environment)
         let vmState = Task<Result<VMStatus, CommandError>?, Never> {
             guard let project else { return nil }
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
@@ -140,6 +143,7 @@ public struct Doctor: Sendable {
                 let available = HostFacts.isLinux ? HostFacts.availableMemory(procRoot: paths.procRoot) : nil
                 found.append(DoctorChecks.memory(available: available, total: HostFacts.totalMemory(), vmMB: settings.memoryMB, vmRunning: running))
                 found.append(DoctorChecks.disk(free: HostFacts.freeDisk(at: paths.vagrantHome), vagrantHome: paths.vagrantHome))
+                if let finding = DoctorChecks.proxy(proxy) { found.append(finding) }
                 return found
             }
         }
