@@ -69,9 +69,11 @@ def test_u_before_the_doctor_has_answered_waits_for_it(dashboard):
     world, tui = dashboard("no-virtualbox", prepare=lambda w: w.write("vagrant-version.hang", ""))
     tui.wait_for("vagrant: exit 1: Vagrant could not detect VirtualBox!")
     tui.keys("u")
+    pressed = time.time()
     tui.wait_for("devtui doctor is still checking this machine")
     assert not any(c[:2] == ["vagrant", "up"] for c in world.calls())
     tui.wait_for("Provision anyway? [y/N]", timeout=10)
+    assert time.time() - pressed < 3.0 + 0.5  # README: a u before doctor's first answer waits at most 3 s
     tui.keys("n")
     tui.wait_for("provisioning cancelled")
     time.sleep(0.3)

@@ -26,18 +26,33 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let env = ProcessEnvironment.current()
         let doctor = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
-        let report = runBlocking { await doctor.run() }
-        if json {
-            print(try DoctorOutput.json(report))
-        } else {
-            print(DoctorOutput.text(report, config: doctor.config, unicode: DoctorOutput.unicodeLocale(env)))
+        let unicode = DoctorOutput.unicodeLocale(env)
+        let json = self.json
+        // nil until printed; then whether nothing will fail, or why the JSON could not be made.
+        let printed = Locked<Result<Bool, DoctorOutput.Failure>?>(nil)
+        // The report prints when it is due (3 s at most); then devtui waits for the checks stopped
+        // at the deadline to end (a tool ignoring SIGTERM gets SIGKILL a second after its
+        // timeout), so none outlives the command.
+        runBlocking {
+            await doctor.run { report in
+                do {
+                    print(json ? try DoctorOutput.json(report) : DoctorOutput.text(report, config: doctor.config, unicode: unicode))
+                    fflush(nil)
+                    printed.with { $0 = .success(report.ok) }
+                } catch {
+                    printed.with { $0 = .failure(DoctorOutput.Failure(message: "\(error)")) }
+                }
+            }
         }
-        if !report.ok { throw ExitCode(1) }
+        guard let outcome = printed.with({ $0 }) else { throw ExitCode(1) }
+        if !(try outcome.get()) { throw ExitCode(1) }
     }
 }
 
 /// The text and JSON forms of `devtui doctor`.
 enum DoctorOutput {
+    struct Failure: Error, Sendable { var message: String }
+
     static func mark(_ status: DoctorFinding.Status, unicode: Bool) -> String {
         switch status {
         case .ok: return unicode ? "✓" : "ok"
