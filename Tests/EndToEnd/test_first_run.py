@@ -218,27 +218,49 @@ def test_doctor_names_virtualbox_7_2_nat_regressions_with_their_fix(tmp_path):
     assert [c["id"] for c in doc["checks"] if c["id"].startswith("virtualbox-nat")] == ["virtualbox-nat-ports"]
 
 
-# The proxy the VM gets (issue 21 item 3): reported by doctor from the host's environment, either
-# case, with any user:password@ masked in text and JSON.
+# The proxy the VM gets (issue 21 item 3): reported by doctor as provisioning reads it (settings.env
+# first, then the host's, either case), refused where provisioning refuses it, passwords masked.
+
+def proxy_line(out):
+    return next(l for l in out.splitlines() if l[2:].startswith(("proxy for the VM", "proxy:")))
+
 
 def test_doctor_reports_the_proxy_and_never_its_password(tmp_path):
     world = doctor_world(tmp_path, "plain-6.8", "7.1.4_Ubuntur165100\n")
     world.env.update({"https_proxy": "http://alice:s3cret@proxy.corp:3128", "HTTP_PROXY": "http://proxy.corp:3128",
-                      "NO_PROXY": "localhost,127.0.0.1"})
+                      "NO_PROXY": ".corp"})
     out = run_doctor(world)
-    line = next(l for l in out.stdout.splitlines() if "proxy from this host" in l)
-    assert line == ("✓ proxy from this host's environment, passed on to the VM: HTTP_PROXY=http://proxy.corp:3128 "
-                    "https_proxy=http://***@proxy.corp:3128 NO_PROXY=localhost,127.0.0.1")
+    assert proxy_line(out.stdout) == (
+        "✓ proxy for the VM: HTTP_PROXY=http://proxy.corp:3128 (HTTP_PROXY); HTTPS_PROXY=http://***@proxy.corp:3128 "
+        "(https_proxy); NO_PROXY=.corp (NO_PROXY) after 127.0.0.1, localhost, 192.168.56.10, k3s's pod and service "
+        "ranges, .svc, .cluster.local")
     text = run_doctor(world, "--json").stdout
     assert "s3cret" not in out.stdout + out.stderr + text and "alice" not in out.stdout + text
     assert any(c["id"] == "proxy" and c["status"] == "ok" for c in json.loads(text)["checks"])
-    # Both cases set, to different values: a note, still masked.
+    # Both cases set on the host, to different values: a note, still masked.
     world.env["HTTPS_PROXY"] = "http://bob:hunter2@other.corp:8080"
     out = run_doctor(world).stdout
-    line = next(l for l in out.splitlines() if "proxy from this host" in l)
-    assert line.startswith("! ") and line.endswith("(https_proxy/HTTPS_PROXY differ)")
+    assert proxy_line(out).startswith("! ") and proxy_line(out).endswith("(https_proxy/HTTPS_PROXY differ on this host: the lowercase one is used)")
     assert "hunter2" not in out and "s3cret" not in out
-    # No proxy: no line.
+    # settings.env wins over the host.
+    with open(str(world.project / "settings.env"), "a") as f:
+        f.write("HTTPS_PROXY=http://carol:pw1@squid.corp:3128\n")
+    out = run_doctor(world).stdout
+    assert "HTTPS_PROXY=http://***@squid.corp:3128 (settings.env)" in proxy_line(out) and "pw1" not in out
+    # No proxy anywhere: no line.
+    (world.project / "settings.env").write_text("API_HOST_PORT=1\nAPP_HOST_PORT=2\n")
     for name in ("https_proxy", "HTTP_PROXY", "NO_PROXY", "HTTPS_PROXY"):
         del world.env[name]
-    assert "proxy from" not in run_doctor(world).stdout
+    assert "proxy for the VM" not in run_doctor(world).stdout
+
+
+def test_a_proxy_on_the_hosts_loopback_stops_vagrant_up_before_it_starts(tmp_path):
+    world = doctor_world(tmp_path, "plain-6.8", "7.1.4_Ubuntur165100\n")
+    world.env["http_proxy"] = "http://me:pw@127.0.0.1:3128"
+    out = run_doctor(world)
+    assert out.returncode == 1
+    assert proxy_line(out.stdout) == ("✗ proxy: HTTP_PROXY from this host's http_proxy, http://***@127.0.0.1:3128, is this "
+                                      "machine's own loopback, which the VM cannot reach: provisioning stops")
+    assert ("    fix: make the proxy listen on 192.168.56.1 (this host's side of the private network) and set "
+            "HTTP_PROXY=http://192.168.56.1:PORT in settings.env") in out.stdout
+    assert "pw" not in proxy_line(out.stdout)

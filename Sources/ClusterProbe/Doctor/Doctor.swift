@@ -76,7 +76,7 @@ public struct Doctor: Sendable {
         let settings = self.settings
         let paths = self.paths
         let machine = self.machine
-        let proxy = ProxySettings.from(environment)
+        let proxy = ProxySettings.from(environment: environment, settings: settings.values)
         let vmState = Task<Result<VMStatus, CommandError>?, Never> {
             guard let project else { return nil }
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
@@ -143,7 +143,7 @@ public struct Doctor: Sendable {
                 let available = HostFacts.isLinux ? HostFacts.availableMemory(procRoot: paths.procRoot) : nil
                 found.append(DoctorChecks.memory(available: available, total: HostFacts.totalMemory(), vmMB: settings.memoryMB, vmRunning: running))
                 found.append(DoctorChecks.disk(free: HostFacts.freeDisk(at: paths.vagrantHome), vagrantHome: paths.vagrantHome))
-                if let finding = DoctorChecks.proxy(proxy) { found.append(finding) }
+                if let finding = DoctorChecks.proxy(proxy, vmIP: settings.vmIP) { found.append(finding) }
                 return found
             }
         }
