@@ -264,3 +264,30 @@ def test_a_proxy_on_the_hosts_loopback_stops_vagrant_up_before_it_starts(tmp_pat
     assert ("    fix: make the proxy listen on 192.168.56.1 (this host's side of the private network) and set "
             "HTTP_PROXY=http://192.168.56.1:PORT in settings.env") in out.stdout
     assert "pw" not in proxy_line(out.stdout)
+
+
+# Step times (issue 21 item 9): .devenv/provision-times.json, as provisioning writes it, beside `u`
+# ("first provisioning took 8m13s") and beside each provisioner's step ("usually 2m10s").
+
+TIMES = os.path.join(ROOT, "Tests", "Fixtures", "provision-times")
+
+
+def test_provision_times_beside_u_and_each_step(dashboard):
+    def prepare(world):
+        shutil.copy(os.path.join(ROOT, "Vagrantfile"), str(world.project / "Vagrantfile"))
+        (world.project / ".devenv").mkdir()
+        shutil.copy(os.path.join(TIMES, "first-boot.json"), str(world.project / ".devenv" / "provision-times.json"))
+        shutil.copy(os.path.join(ROOT, "Tests", "Fixtures", "transcripts", "first-up.txt"), str(world.scenario / "vagrant-up"))
+        world.write("vagrant-up.delay", "0.1")
+    world, tui = dashboard("not-created", prepare=prepare)
+    tui.wait_for("press u to provision (first provisioning took 8m13s)")
+    tui.keys("u")
+    tui.wait_for("Provision anyway? [y/N]")  # no VirtualBox in this world
+    tui.keys("y")
+    tui.wait_for("step 4/8: provisioner docker (usually 2m10s)", timeout=30)
+    # The run writes a new file at its end; devtui reads it when the run is over.
+    times = (world.project / ".devenv" / "provision-times.json")
+    times.write_text(times.read_text().replace('"seconds": 493', '"seconds": 600'))
+    tui.wait_for("step 6/8: provisioner app (usually 4m17s)", timeout=30)  # image 3m05s + rollout 1m12s
+    tui.wait_for("✓ provisioned", timeout=30)
+    tui.wait_for("(first provisioning took 10m00s)")

@@ -25,8 +25,14 @@ enum DoctorPanel {
     }
 
     /// The pane's last line: create the VM, or start the one there is.
-    static func hint(_ snap: EnvironmentSnapshot) -> String {
-        snap.vm.value.map { $0.isCreated } == true ? startHint : provisionHint
+    static func hint(_ snap: EnvironmentSnapshot, _ ui: UIState) -> String {
+        snap.vm.value.map { $0.isCreated } == true ? startHint : provisionHint(ui)
+    }
+
+    /// `press u to provision`, with how long the first provisioning took here when it is known.
+    static func provisionHint(_ ui: UIState) -> String {
+        guard let first = ui.provisionTimes?.firstBoot else { return provisionHint }
+        return "press u to provision (first provisioning took \(ProvisionTimes.human(first.seconds)))"
     }
 
     struct Line: Equatable {
@@ -91,7 +97,7 @@ enum DoctorPanel {
             frame.put(line.text, x: inner.x + 1, y: inner.y + i, style: line.style)
         }
         // The way forward stays the last line.
-        frame.put(Frame.fit(hint(input.snapshot), width), x: inner.x + 1, y: inner.maxY - 1, style: .accent)
+        frame.put(Frame.fit(hint(input.snapshot, input.ui), width), x: inner.x + 1, y: inner.maxY - 1, style: .accent)
         return true
     }
 }

@@ -154,4 +154,44 @@ import Testing
         var up = UIState()
         #expect(KeyHandler.handle(.char("u"), &up, Self.context(TestData.healthy())) == [.provision])
     }
+
+    /// `.devenv/provision-times.json` (issue 21 item 9): the first provisioning's time beside `u`,
+    /// and each provisioner's earlier time beside its step while `vagrant up` runs.
+    @Test func provisionTimesBesideUAndBesideEachStep() throws {
+        let times = try KubeJSON.decode(ProvisionTimes.self, from: TestData.bytes("provision-times/first-boot.json"))
+        var snap = Self.noVirtualBox()
+        snap.vm = SourceState()
+        snap.vm.succeed(VMStatus(state: "not_created", stateHuman: "not created", provider: "virtualbox", machine: "devenv"), at: snap.takenAt)
+        var ui = UIState()
+        ui.provisionTimes = times
+        ui.doctor = DoctorReport(findings: [DoctorFinding("arch", .ok, "fine")])
+        #expect(Renderer.render(TestData.input(snap, ui: ui, logs: LogBuffer(), width: 160, height: 30)).text
+            .contains("VM not created — press u to provision (first provisioning took 8m13s)"))
+        ui.doctor = Self.noVirtualBoxReport()
+        #expect(Renderer.render(TestData.input(snap, ui: ui, logs: LogBuffer(), width: 100, height: 30)).text
+            .contains("│ press u to provision (first provisioning took 8m13s)"))
+        // Without the file: the estimate.
+        ui.provisionTimes = nil
+        #expect(Renderer.render(TestData.input(snap, ui: ui, logs: LogBuffer(), width: 100, height: 30)).text.contains(DoctorPanel.provisionHint))
+
+        var progress = UpProgress(provisioners: ["docker", "k3s", "app", "on-boot"])
+        progress.feed("==> devenv: Running provisioner: docker (shell)...", nowMs: 0)
+        var running = UIState()
+        running.logSource = .action
+        running.action = RunningAction(kind: .provision, startedAtMs: TestData.nowMs - 65_000, progress: progress,
+                                       usual: times.usualRun(vmCreated: false))
+        let screen = Renderer.render(TestData.input(snap, ui: running, logs: LogBuffer(), width: 120, height: 30)).text
+        #expect(screen.contains("Logs · vagrant up 1m 5s · step 4/8: provisioner docker (usually 2m10s) · follow"))
+        #expect(screen.contains("step 4/8: provisioner docker (usually 2m10s) 1m 5s"))
+        progress.feed("==> devenv: Running provisioner: app (shell)...", nowMs: 0)
+        running.action?.progress = progress
+        #expect(running.action?.stepTitle == "step 6/8: provisioner app (usually 4m17s)")
+        // Nothing timed to compare with: the step alone.
+        progress.feed("==> devenv: Mounting shared folders...", nowMs: 0)
+        running.action?.progress = progress
+        #expect(running.action?.stepTitle == "step 3/8: shared folders")
+        running.action?.usual = nil
+        running.action?.progress?.feed("==> devenv: Running provisioner: k3s (shell)...", nowMs: 0)
+        #expect(running.action?.stepTitle == "step 5/8: provisioner k3s")
+    }
 }
