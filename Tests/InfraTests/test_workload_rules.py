@@ -249,3 +249,80 @@ def test_the_code_mount_replaces_the_code_the_command_loads(rendered):
     host = {v["name"] for v in spec["volumes"] if "hostPath" in v}
     mounted = [m["mountPath"] for m in c["volumeMounts"] if m["name"] in host]
     assert [posixpath.normpath(m) for m in mounted] == [posixpath.normpath(code)], (mounted, code)
+
+
+# ---- what a container is given exists ------------------------------------------------------------
+
+def keys_of(docs, kind, name):
+    """The keys of a Secret or ConfigMap in the render, or None when it is not there."""
+    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
+    if not found:
+        return None
+    return set(found[0].get("data", {})) | set(found[0].get("stringData", {}))
+
+
+def known_env(docs, container):
+    """The names the container's environment holds, with the missing references listed apart."""
+    names, missing = set(), []
+    for item in container.get("env", []):
+        names.add(item["name"])
+        ref = item.get("valueFrom", {})
+        for field, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
+            if field in ref and not ref[field].get("optional"):
+                keys = keys_of(docs, kind, ref[field]["name"])
+                if keys is None or ref[field]["key"] not in keys:
+                    missing.append("env %s: %s %s has no key %s" % (item["name"], kind, ref[field]["name"],
+                                                                    ref[field]["key"]))
+    for source in container.get("envFrom", []):
+        for field, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
+            if field in source:
+                keys = keys_of(docs, kind, source[field]["name"])
+                if keys is None and not source[field].get("optional"):
+                    missing.append("envFrom: no %s %s" % (kind, source[field]["name"]))
+                names |= {source.get("prefix", "") + k for k in keys or ()}
+    return names, missing
+
+
+def test_every_reference_a_pod_makes_resolves(docs):
+    """A secretKeyRef to a key the Secret lacks stops the container before it starts
+    (CreateContainerConfigError), a claim that does not exist leaves the pod Pending: nothing
+    else in the render notices either."""
+    for doc in workloads(docs):
+        spec = pod_spec(doc)
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            _, missing = known_env(docs, c)
+            assert not missing, "%s/%s: %s" % (doc["metadata"]["name"], c["name"], "; ".join(missing))
+        for volume in spec.get("volumes", []):
+            for field, kind, key in (("secret", "Secret", "secretName"), ("configMap", "ConfigMap", "name"),
+                                     ("persistentVolumeClaim", "PersistentVolumeClaim", "claimName")):
+                if field in volume and not volume[field].get("optional"):
+                    name = volume[field][key]
+                    assert [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name], \
+                        "%s: volume %s needs %s %s" % (doc["metadata"]["name"], volume["name"], kind, name)
+
+
+def test_exec_probes_use_only_variables_the_container_has(docs):
+    """A probe's `sh -c` reading a variable the container lacks gets an empty string: MySQL's
+    `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysqladmin ping` then fails forever and the liveness probe
+    restarts a healthy server."""
+    import re
+    for doc in workloads(docs):
+        for c in pod_spec(doc)["containers"]:
+            names, _ = known_env(docs, c)
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                command = " ".join(c.get(probe, {}).get("exec", {}).get("command", []))
+                used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", command))
+                assert used <= names, "%s/%s %s reads %s, which its environment lacks" % (
+                    doc["metadata"]["name"], c["name"], probe, ", ".join(sorted(used - names)))
+
+
+def test_mysql_gets_a_root_password_and_listens_on_its_declared_port(docs):
+    """The mysql image's entrypoint refuses an empty data folder without one of its root password
+    settings ("Database is uninitialized and password option is not specified"); mysqld listens on
+    3306 unless --port says otherwise, and that is the port its Services and the app use."""
+    c = [c for c in pod_spec(find(docs, "StatefulSet", "mysql"))["containers"] if c["name"] == "mysql"][0]
+    names, _ = known_env(docs, c)
+    assert names & {"MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD"}, names
+    ports = [a.split("=", 1)[1] for a in c.get("args", []) if a.startswith("--port=")]
+    listening = int(ports[-1]) if ports else 3306
+    assert declared_port(c, listening) is not None, "mysqld listens on %d; declared: %s" % (listening, c["ports"])
