@@ -165,7 +165,7 @@ def run_suite(copy, suite="infra"):
     else:
         raise ValueError(suite)
     result = subprocess.run(argv, cwd=os.path.join(copy, "Tests", cwd), env=env, capture_output=True, text=True)
-    failed = re.findall(r"^FAILED (\S+)", result.stdout, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
     return result.returncode, failed
 
 
