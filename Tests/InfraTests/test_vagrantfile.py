@@ -165,6 +165,68 @@ def test_synced_folder_is_the_repo(config):
     assert folder["args"] == [".", "/vagrant"]
 
 
+def vboxsf_options(opts):
+    """A synced folder's mount_options as {name: value} (items may hold several, comma-separated)."""
+    found = {}
+    for item in opts.get("mount_options") or []:
+        for part in str(item).split(","):
+            name, _, value = part.strip().partition("=")
+            found[name] = value
+    return found
+
+
+def app_user(rendered):
+    """(uid, gids) the app container runs as: its securityContext over the pod's over the image's USER."""
+    import app_container
+    from conftest import find
+    spec = find(rendered, "Deployment", "app")["spec"]["template"]["spec"]
+    (container,) = [c for c in spec["containers"] if c["name"] == "app"]
+    context = dict(spec.get("securityContext", {}), **container.get("securityContext", {}))
+    users = [args for keyword, args in app_container.dockerfile()[-1]["instructions"] if keyword == "USER"]
+    image_uid, _, image_gid = users[-1].partition(":") if users else ("0", "", "0")
+    gids = [context.get("runAsGroup", int(image_gid or image_uid)), context.get("fsGroup")]
+    gids += list(context.get("supplementalGroups", []))
+    return context.get("runAsUser", int(image_uid)), {g for g in gids if g is not None}
+
+
+def test_the_code_folder_is_readable_by_the_containers_user(config, rendered):
+    """The app container (uid 10001) reads the code through the VM's shared folder. vboxsf gives
+    every file the mount's dmode/fmode, less dmask/fmask (umask sets both; mount.vboxsf.c), or without them the host
+    file's own mode (VirtualBox Guest Additions, vboxsf utils.c sf_init_inode), owned by the mount's
+    uid/gid (Vagrant's: the vagrant user). With dmode=770,fmode=660 the container cannot list or
+    read /app: the master fails to load the app and the pod crash-loops."""
+    spec = [d for d in rendered if d["kind"] == "Deployment" and d["metadata"]["name"] == "app"][0]
+    code = [v["hostPath"]["path"] for v in spec["spec"]["template"]["spec"]["volumes"] if "hostPath" in v]
+    assert len(code) == 1, code
+    code = code[0]
+    folders = [f for f in calls_at(config, NODE + ".vm.synced_folder") if not f["opts"].get("disabled")]
+    carrying = [f for f in folders if code == f["args"][1] or code.startswith(f["args"][1].rstrip("/") + "/")]
+    assert carrying, "no synced folder of the Vagrantfile holds the code mount's %s" % code
+    folder = max(carrying, key=lambda f: len(f["args"][1]))  # the innermost mount wins
+    host = os.path.normpath(os.path.join(ROOT, folder["args"][0], os.path.relpath(code, folder["args"][1])))
+    assert host == os.path.join(ROOT, "app"), "the VM's %s is %s on the host, not app/" % (code, host)
+    assert folder["opts"].get("type", "virtualbox") == "virtualbox", folder["opts"]
+
+    options = vboxsf_options(folder["opts"])
+    assert "dmode" in options and "fmode" in options, (
+        "the synced folder sets no dmode/fmode: the VM then shows the host files' own modes, and a "
+        "checkout made under umask 077 is unreadable by the container's user: %s" % folder["opts"])
+    masks = {"dmask": 0, "fmask": 0}
+    for item in folder["opts"]["mount_options"]:  # mount.vboxsf: in order, umask sets both masks
+        for part in str(item).split(","):
+            name, _, value = part.strip().partition("=")
+            if name in ("umask", "dmask", "fmask"):
+                masks.update({m: int(value, 8) for m in masks if name in ("umask", m)})
+    dmode = int(options["dmode"], 8) & ~masks["dmask"]
+    fmode = int(options["fmode"], 8) & ~masks["fmask"]
+    uid, gids = app_user(rendered)
+    owner, group = options.get("uid") or folder["opts"].get("owner"), options.get("gid") or folder["opts"].get("group")
+    shift = 6 if str(owner) == str(uid) else 3 if group is not None and str(group) in map(str, gids) else 0
+    who = ["others", "group", "", "owner"][shift // 2]
+    assert (dmode >> shift) & 0o5 == 0o5, "folders are mode %o: %s (uid %d) cannot list them" % (dmode, who, uid)
+    assert (fmode >> shift) & 0o4 == 0o4, "files are mode %o: %s (uid %d) cannot read them" % (fmode, who, uid)
+
+
 def test_probe_sees_through_comments(tmp_path):
     """A commented-out setting configures nothing, so it cannot satisfy these tests."""
     text = open(os.path.join(ROOT, "Vagrantfile")).read()
