@@ -47,7 +47,7 @@ def test_no_virtualbox_shows_the_doctor_and_u_asks_first(dashboard):
     assert rows[0] == " VM state unknown — 1 problem found by devtui doctor:", rows
     assert "fix: install VirtualBox" in screen
     # The way forward is the pane's last line; the kubectl error that points nowhere is not shown.
-    assert rows[-1] == " press u to provision (first run ~10 min)", rows
+    assert rows[-1] == " press u to provision (first run 10-30 min)", rows
     assert "no kubeconfig yet" not in "\n".join(rows)
     # doctor's `✗ VM` line only repeated the VirtualBox failure: folded into it.
     assert "✗ VM" not in screen and "(so `vagrant" in screen
@@ -135,7 +135,7 @@ def test_a_kubeconfig_left_by_a_destroyed_vm_is_named(dashboard, tmp_path, refus
     time.sleep(0.5)
     screen = tui.screen()
     assert "x509" not in screen and "TLS" not in screen, screen
-    assert "press u to provision (first run ~10 min)" in screen
+    assert "press u to provision (first run 10-30 min)" in screen
 
     out = subprocess.run([DEVTUI, "status", "--project-dir", str(world.project), "--app-url", refused_url],
                          env=world.env, capture_output=True, text=True, timeout=30)
