@@ -344,6 +344,26 @@ def test_a_proxy_password_reaches_the_vm_as_the_host_has_it(tmp_path):
         assert urllib.parse.unquote(out.stdout) == SHELLY
 
 
+def test_a_proxy_password_is_kept_out_of_vagrants_logs():
+    """Vagrant logs the command line it runs, env values included (communicators/ssh: "Execute:
+    ..." at VAGRANT_LOG=info): the user and password of a host's proxy are registered with its
+    credential scrubber, and nothing else (a NO_PROXY or run id shown as ***** would hide what helps)."""
+    rc, config, err = probe_vagrantfile(http_proxy="http://dev:s3cret%21@proxy.corp.example:3128",
+                                        HTTPS_PROXY="https://ops:hunter2@tls.corp.example:3129",
+                                        no_proxy="localhost", HTTP_PROXY="", https_proxy="", NO_PROXY="")
+    assert rc == 0, err
+    assert sorted(config["sensitive"]) == ["dev:s3cret%21", "ops:hunter2"]
+    (p,) = calls_at(config, NODE + ".vm.provision")[:1]
+    logged = vagrant_shell_command(p["opts"]["env"], "/tmp/vagrant-shell")
+    for secret in config["sensitive"]:  # Vagrant 2.2.7's desensitize: every occurrence replaced
+        logged = logged.replace(secret, "*****")
+    assert "s3cret" not in logged and "hunter2" not in logged
+    assert "http://*****@proxy.corp.example:3128" in logged and 'DEVENV_HOST_NO_PROXY="localhost"' in logged
+    rc, config, err = probe_vagrantfile(http_proxy="http://proxy.corp.example:3128", HTTPS_PROXY="", HTTP_PROXY="",
+                                        https_proxy="", no_proxy="", NO_PROXY="")
+    assert rc == 0 and config["sensitive"] == [], err
+
+
 def test_all_steps_of_one_vagrant_command_share_a_run_id_and_the_next_command_has_another(config):
     """provision/ groups step times by DEVENV_RUN_ID (README, "How long")."""
     ids = {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(config, NODE + ".vm.provision")}
