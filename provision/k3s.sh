@@ -23,7 +23,7 @@ dropin_changed=no
 if write_if_changed "$dropin" "$(render_k3s_dropin)"; then dropin_changed=yes; fi
 if write_if_changed "${dropin%/*}/20-proxy.conf" "$(render_k3s_proxy_dropin)"; then dropin_changed=yes; fi
 proxy_changed=no
-if write_if_changed "$DEVENV_ROOT$K3S_PROXY_ENV" "$(render_k3s_proxy_env)"; then proxy_changed=yes; fi
+if write_if_changed "$DEVENV_ROOT$K3S_PROXY_ENV" "$(render_k3s_proxy_env)" 600; then proxy_changed=yes; fi
 
 # k3s is started here, never by install.sh: its unit is Type=notify with TimeoutStartSec=0, so a
 # k3s that runs but never reports ready would hold a blocking `systemctl start` (and vagrant up)

@@ -736,6 +736,20 @@ def test_the_hosts_proxy_reaches_every_consumer(vm):
     assert "s3cret" not in result.stdout + result.stderr
 
 
+def test_the_k3s_proxy_file_is_readable_by_root_only(vm):
+    """It may hold a proxy password; install.sh keeps its own k3s.service.env at 0600."""
+    result, _ = vm.provision(host={"http_proxy": CORP})
+    assert result.returncode == 0, result.stdout + result.stderr
+    env_file = vm.root / "etc/devenv/k3s-proxy.env"
+    assert "s3cret" in env_file.read_text()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    env_file.chmod(0o644)  # written by an earlier devenv: the next run tightens it, restarting nothing
+    result, entries = vm.provision(host={"http_proxy": CORP})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert find_calls(entries, r"^systemctl (--no-block )?(restart|stop|start)") == []
+
+
 def test_settings_env_proxy_wins_over_the_hosts(vm):
     text = (vm.shared / "settings.env").read_text()
     text = re.sub(r"^HTTPS_PROXY=.*$", "HTTPS_PROXY=http://10.9.8.7:8080", text, flags=re.M)
