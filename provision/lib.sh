@@ -187,11 +187,14 @@ proxy_host() {
   printf '%s\n' "$rest"
 }
 
-# A proxy URL fit for a log line: user and password replaced.
+# A proxy URL fit for a log line: user and password replaced, up to the last @ of the authority,
+# where Go (Docker, k3s) and Python (pip) end the user part (a password may hold a bare @) and
+# proxy_host takes the host from; a tool that splits at the first @ only hides less of it.
 redact_url() {
-  local url=$1 scheme rest
+  local url=$1 scheme rest authority
   scheme=${url%%://*} rest=${url#*://}
-  case "${rest%%/*}" in *@*) rest="***@${rest#*@}" ;; esac
+  authority=${rest%%/*}
+  case "$authority" in *@*) rest="***@${authority##*@}${rest:${#authority}}" ;; esac
   printf '%s://%s\n' "$scheme" "$rest"
 }
 

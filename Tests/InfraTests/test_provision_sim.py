@@ -801,6 +801,19 @@ def test_failure_a_proxy_on_the_hosts_loopback(vm):
     assert find_calls(entries, r"^(apt-get|curl)") == []
 
 
+def test_a_password_with_an_at_sign_stays_out_of_the_output(vm):
+    """A user part ends at the authority's last @ (Go's url.Parse, Python's urlsplit): redacting up
+    to the first one printed the rest of the password."""
+    result, _ = vm.provision(host={"http_proxy": "http://dev:p@ss;w0rd@proxy.corp.example:3128"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "proxy: HTTP_PROXY=http://***@proxy.corp.example:3128 " in result.stdout
+    assert "ss;w0rd" not in result.stdout + result.stderr
+    result, _ = vm.provision(host={"http_proxy": "http://me:p@ss;w0rd@127.0.0.1:3128/x@y"})
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "is http://***@127.0.0.1:3128/x@y, this machine's own loopback" in result.stderr
+    assert "ss;w0rd" not in result.stdout + result.stderr
+
+
 def test_failure_a_proxy_setting_that_is_no_url(vm):
     result, entries = vm.provision(host={"https_proxy": 'http://proxy.corp.example:3128"'})
     assert_one_error_line(result, "docker", "vagrant provision")
