@@ -23,15 +23,22 @@ dropin_changed=no
 if write_if_changed "$dropin" "$(render_k3s_dropin)"; then dropin_changed=yes; fi
 if write_if_changed "${dropin%/*}/20-proxy.conf" "$(render_k3s_proxy_dropin)"; then dropin_changed=yes; fi
 proxy_changed=no
-if write_if_changed "$DEVENV_ROOT$K3S_PROXY_ENV" "$(render_k3s_proxy_env)"; then proxy_changed=yes; fi
+if write_if_changed "$DEVENV_ROOT$K3S_PROXY_ENV" "$(render_k3s_proxy_env)" 600; then proxy_changed=yes; fi
 
 # k3s is started here, never by install.sh: its unit is Type=notify with TimeoutStartSec=0, so a
 # k3s that runs but never reports ready would hold a blocking `systemctl start` (and vagrant up)
-# for ever. --no-block, then a bounded wait for systemd to call it active.
+# for ever. --no-block, then a bounded wait for systemd to call it active. systemd runs a
+# --no-block job only after it has answered (its run queue is dispatched at idle priority), so
+# right after a --no-block restart `is-active` may still see the old k3s as active: a restart is a
+# stop, which blocks (bounded: the unit sets no stop timeout, so systemd's 90 s default applies),
+# then a --no-block start, and nothing but the new k3s can then be active.
 start_k3s() {
   local verb=$1 state=
-  systemctl --no-block "$verb" k3s \
-    || fail "systemctl $verb k3s failed: run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 100'\`"
+  if [ "$verb" = restart ]; then
+    systemctl stop k3s || fail "systemctl stop k3s failed: run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 100'\`"
+  fi
+  systemctl --no-block start k3s \
+    || fail "systemctl start k3s failed: run \`vagrant ssh -c 'sudo journalctl -u k3s --no-pager -n 100'\`"
   log "waiting for k3s to start (up to $((K3S_START_TRIES * 2))s)"
   for _ in $(seq 1 "$K3S_START_TRIES"); do
     state=$(systemctl is-active k3s 2>/dev/null || true)

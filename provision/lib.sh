@@ -187,11 +187,14 @@ proxy_host() {
   printf '%s\n' "$rest"
 }
 
-# A proxy URL fit for a log line: user and password replaced.
+# A proxy URL fit for a log line: user and password replaced, up to the last @ of the authority,
+# where Go (Docker, k3s) and Python (pip) end the user part (a password may hold a bare @) and
+# proxy_host takes the host from; a tool that splits at the first @ only hides less of it.
 redact_url() {
-  local url=$1 scheme rest
+  local url=$1 scheme rest authority
   scheme=${url%%://*} rest=${url#*://}
-  case "${rest%%/*}" in *@*) rest="***@${rest#*@}" ;; esac
+  authority=${rest%%/*}
+  case "$authority" in *@*) rest="***@${authority##*@}${rest:${#authority}}" ;; esac
   printf '%s://%s\n' "$scheme" "$rest"
 }
 
@@ -259,12 +262,21 @@ require_dns_for() {
   require_dns "$host"
 }
 
-# Writes CONTENT to FILE only when it differs; returns 0 when it changed the file.
+# Writes CONTENT to FILE only when it differs; returns 0 when it changed the file. MODE, when
+# given, is the file's mode, set before the file holds the content (and on one already there).
 write_if_changed() {
-  local file=$1 content=$2
-  if [ -f "$file" ] && [ "$(cat "$file")" = "$content" ]; then return 1; fi
+  local file=$1 content=$2 mode=${3:-}
+  if [ -f "$file" ] && [ "$(cat "$file")" = "$content" ]; then
+    if [ -n "$mode" ]; then chmod "$mode" "$file"; fi
+    return 1
+  fi
   mkdir -p "$(dirname "$file")"
-  printf '%s\n' "$content" >"$file.tmp.$$"
+  if [ -n "$mode" ]; then
+    (umask 077 && printf '%s\n' "$content" >"$file.tmp.$$")
+    chmod "$mode" "$file.tmp.$$"
+  else
+    printf '%s\n' "$content" >"$file.tmp.$$"
+  fi
   mv -f "$file.tmp.$$" "$file"
 }
 
@@ -305,10 +317,12 @@ render_docker_proxy_dropin() {
   done
 }
 
-# k3s's proxy: an environment file of all six names, empty ones included. install.sh copies the
-# proxy it ran with into k3s.service.env; systemd reads EnvironmentFile= in order, later ones
-# winning (systemd.exec), and a drop-in's comes after the unit's, so these values (even empty:
-# Go takes HTTPS_PROXY, else https_proxy) replace a proxy that has since changed or gone.
+# k3s's proxy: an environment file of all six names, empty ones included, readable by root only
+# (a proxy URL may hold a password; install.sh makes its k3s.service.env 0600 for the same reason).
+# install.sh copies the proxy it ran with into k3s.service.env; systemd reads EnvironmentFile= in
+# order, later ones winning (systemd.exec), and a drop-in's comes after the unit's, so these
+# values (even empty: Go takes HTTPS_PROXY, else https_proxy) replace a proxy that has since
+# changed or gone.
 K3S_PROXY_ENV=/etc/devenv/k3s-proxy.env
 render_k3s_proxy_env() {
   printf 'HTTP_PROXY=%s\nHTTPS_PROXY=%s\nNO_PROXY=%s\n' "$PROXY_HTTP" "$PROXY_HTTPS" "$PROXY_NO"

@@ -196,7 +196,7 @@ def test_dashboard_shows_findings_and_u_asks_first(run_devtui):
     screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
     rows = screen.splitlines()
     finding = next(i for i, r in enumerate(rows) if "✗ VirtualBox: VBoxManage not found" in r)
-    last = next(i for i, r in enumerate(rows) if "press u to provision (first run ~10 min)" in r)
+    last = next(i for i, r in enumerate(rows) if "press u to provision (first run 10-30 min)" in r)
     assert "problem" in rows[finding - 1] and "found by devtui doctor" in rows[finding - 1]
     assert finding < last and "└" in rows[last + 1]  # the way forward is the pane's last line
     assert "fix: install VirtualBox" in screen
@@ -245,7 +245,7 @@ def test_a_failed_up_says_the_step_and_the_fix(run_devtui):
     tui.keys("y")
     screen = tui.wait_for("✗ up failed at 2/8 boot: KVM holds VT-x · fix: sudo modprobe -r kvm_intel, then u", timeout=15)
     assert "✗ vagrant up failed at step 2/8: boot: KVM holds VT-x" in screen
-    assert "press u to provision (first run ~10 min)" in screen
+    assert "press u to provision (first run 10-30 min)" in screen
     # After a failed action doctor looks at the host again.
     tui.wait_until(lambda: sum(1 for c in world.calls() if c == ["vagrant", "--version"]) == 2, what="a second doctor run")
 

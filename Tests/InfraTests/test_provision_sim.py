@@ -247,7 +247,7 @@ def test_first_run_order_and_waits(vm):
     assert len(curl_k3s) == 1 and "/%s/install.sh" % s["K3S_VERSION"].replace("+", "%2B") in curl_k3s[0]
     # install.sh only installs; k3s is started without blocking, and its start waited for (bounded).
     assert k3s_event["skip_start"] == "true"
-    start = index(entries, lambda e: line(e) == "systemctl --no-block restart k3s", "k3s start")
+    start = index(entries, lambda e: line(e) == "systemctl --no-block start k3s", "k3s start")
     assert k3s_install < start < index(entries, lambda e: line(e) == "systemctl is-active k3s", "start wait")
     assert [e for e in entries if e.get("event") == "blocked for ever"] == []
 
@@ -322,10 +322,25 @@ def test_vm_provisioned_by_older_scripts_gets_the_new_k3s_setup_with_one_restart
     (provisioned.root / "etc/systemd/system/k3s.service.d/10-after-docker.conf").unlink()
     result, entries = provisioned.provision()
     assert result.returncode == 0, result.stderr
-    assert find_calls(entries, r"^systemctl (--no-block )?(daemon-reload|restart)") == [
-        "systemctl daemon-reload", "systemctl --no-block restart k3s"]
+    assert find_calls(entries, r"^systemctl (--no-block )?(daemon-reload|restart|stop|start)") == [
+        "systemctl daemon-reload", "systemctl stop k3s", "systemctl --no-block start k3s"]
     assert "prefer-bundled-bin: true" in config.read_text()
     assert find_calls(entries, r"^(k3s-install|curl)") == []
+
+
+def test_a_k3s_restart_is_waited_for_even_when_systemd_runs_the_job_late(provisioned):
+    """systemd runs a --no-block job after it has answered (its run queue is dispatched at idle
+    priority): an `is-active` right after a --no-block restart can still see the old k3s, whose
+    node is Ready, and the run would go on while k3s restarts under it."""
+    config = provisioned.root / "etc/rancher/k3s/config.yaml"
+    config.write_text(config.read_text().replace("prefer-bundled-bin: true\n", ""))
+    provisioned.fault(job_dispatch_after_calls=2)
+    result, entries = provisioned.provision()
+    assert result.returncode == 0, result.stdout + result.stderr
+    restarted = [i for i, e in enumerate(entries) if e.get("event") == "service started" and e["unit"] == "k3s"]
+    assert len(restarted) == 1, entries
+    node_wait = index(entries, lambda e: e["cmd"] == "kubectl" and e["argv"][:2] == ["get", "nodes"], "node wait")
+    assert restarted[0] < node_wait, "the node wait began before the new k3s was started"
 
 
 def test_vagrant_up_of_a_running_vm_waits_for_the_api_and_leaves_a_healthy_app(provisioned):
@@ -721,6 +736,20 @@ def test_the_hosts_proxy_reaches_every_consumer(vm):
     assert "s3cret" not in result.stdout + result.stderr
 
 
+def test_the_k3s_proxy_file_is_readable_by_root_only(vm):
+    """It may hold a proxy password; install.sh keeps its own k3s.service.env at 0600."""
+    result, _ = vm.provision(host={"http_proxy": CORP})
+    assert result.returncode == 0, result.stdout + result.stderr
+    env_file = vm.root / "etc/devenv/k3s-proxy.env"
+    assert "s3cret" in env_file.read_text()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    env_file.chmod(0o644)  # written by an earlier devenv: the next run tightens it, restarting nothing
+    result, entries = vm.provision(host={"http_proxy": CORP})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert find_calls(entries, r"^systemctl (--no-block )?(restart|stop|start)") == []
+
+
 def test_settings_env_proxy_wins_over_the_hosts(vm):
     text = (vm.shared / "settings.env").read_text()
     text = re.sub(r"^HTTPS_PROXY=.*$", "HTTPS_PROXY=http://10.9.8.7:8080", text, flags=re.M)
@@ -748,8 +777,8 @@ def test_a_changed_proxy_takes_effect_on_vagrant_provision_without_a_rebuild(vm)
     assert started_env(entries, "docker") == {"HTTPS_PROXY": other, "NO_PROXY": no_proxy}
     assert started_env(entries, "k3s") == {"HTTP_PROXY": "", "HTTPS_PROXY": other, "NO_PROXY": no_proxy,
                                            "http_proxy": "", "https_proxy": other, "no_proxy": no_proxy}
-    assert find_calls(entries, r"^systemctl (--no-block )?restart") == ["systemctl restart docker",
-                                                                       "systemctl --no-block restart k3s"]
+    assert find_calls(entries, r"^systemctl (--no-block )?(restart|stop|start)") == [
+        "systemctl restart docker", "systemctl stop k3s", "systemctl --no-block start k3s"]
     assert find_calls(entries, r"^(docker build|apt-get (update|install)|k3s-install|curl)") == []
 
     result, entries = vm.provision()  # the proxy is gone from the host
@@ -770,6 +799,19 @@ def test_failure_a_proxy_on_the_hosts_loopback(vm):
             "which the VM cannot reach") in result.stderr
     assert "listen on 192.168.56.1" in result.stderr
     assert find_calls(entries, r"^(apt-get|curl)") == []
+
+
+def test_a_password_with_an_at_sign_stays_out_of_the_output(vm):
+    """A user part ends at the authority's last @ (Go's url.Parse, Python's urlsplit): redacting up
+    to the first one printed the rest of the password."""
+    result, _ = vm.provision(host={"http_proxy": "http://dev:p@ss;w0rd@proxy.corp.example:3128"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "proxy: HTTP_PROXY=http://***@proxy.corp.example:3128 " in result.stdout
+    assert "ss;w0rd" not in result.stdout + result.stderr
+    result, _ = vm.provision(host={"http_proxy": "http://me:p@ss;w0rd@127.0.0.1:3128/x@y"})
+    assert_one_error_line(result, "docker", "vagrant provision")
+    assert "is http://***@127.0.0.1:3128/x@y, this machine's own loopback" in result.stderr
+    assert "ss;w0rd" not in result.stdout + result.stderr
 
 
 def test_failure_a_proxy_setting_that_is_no_url(vm):

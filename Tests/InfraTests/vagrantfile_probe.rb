@@ -59,6 +59,25 @@ module Vagrant
   end
 end
 
+# Vagrant's credential scrubber (lib/vagrant/util/credential_scrubber.rb): what the Vagrantfile
+# registers as sensitive is recorded; Vagrant replaces it with ***** in its UI and logs.
+module Vagrant
+  module Util
+    module CredentialScrubber
+      @registered = []
+      class << self
+        attr_reader :registered
+
+        def sensitive(string)
+          string = string.to_s
+          @registered |= [string] unless string.empty?
+          nil
+        end
+      end
+    end
+  end
+end
+
 RbConfig::CONFIG["host_cpu"] = ENV.fetch("PROBE_HOST_CPU", "x86_64")
 RbConfig::CONFIG["host_os"] = ENV.fetch("PROBE_HOST_OS", "linux-gnu")
 # The only subprocess a Vagrantfile may start here: the Apple Silicon check.
@@ -83,5 +102,6 @@ load path
 puts JSON.generate(
   "require_version" => Vagrant.required,
   "default_provider" => ENV["VAGRANT_DEFAULT_PROVIDER"],
+  "sensitive" => Vagrant::Util::CredentialScrubber.registered,
   "calls" => Vagrant.log
 )

@@ -115,6 +115,11 @@ public enum DoctorChecks {
                                        "VirtualBox \(version): NAT can stop working when a VM forwards several ports, and this one forwards three (VirtualBox/virtualbox#232, fixed in \(VirtualBoxNAT.portForwardingFixed))",
                                        fix: "install VirtualBox \(VirtualBoxNAT.portForwardingFixed) or later (virtualbox.org/wiki/Downloads)"))
         }
+        if version < VirtualBoxNAT.tcpResetsFixed {
+            found.append(DoctorFinding("virtualbox-nat-tcp", .warn,
+                                       "VirtualBox \(version): NAT resets some TCP connections, so downloads in the VM fail at random with `Connection reset by peer` (VirtualBox/virtualbox#621, reported fixed in \(VirtualBoxNAT.tcpResetsFixed))",
+                                       fix: "install VirtualBox \(VirtualBoxNAT.tcpResetsFixed) or later (virtualbox.org/wiki/Downloads)"))
+        }
         if let nameservers, !nameservers.isEmpty, nameservers.allSatisfy(isLoopback) {
             let shown = nameservers.joined(separator: ", ")
             found.append(DoctorFinding("virtualbox-nat-dns", .warn,

@@ -142,6 +142,11 @@ public enum VirtualBoxNAT {
     /// This VM forwards three ports (Vagrant's ssh, the Kubernetes API, the app).
     public static let portForwardingFixed = ToolVersion(7, 2, 4)
 
+    /// NAT (libslirp) resets some established TCP connections, 30-40 % of HTTPS connections to a CDN
+    /// in its report on 7.2.6 (#621, open; its reporter found it fixed in 7.2.8 r173730, 40 of 40
+    /// connections). Every download in the VM goes through NAT: apt, curl, Docker's pulls, pip.
+    public static let tcpResetsFixed = ToolVersion(7, 2, 8)
+
     /// On a Linux host whose resolv.conf names only a loopback resolver (systemd-resolved's
     /// 127.0.0.53), 7.2 hands the VM that address by DHCP where 7.1 gave 10.0.2.3, and the VM
     /// resolves nothing (#205, open; no release fixes it). `--natdnshostresolver1` does not help on 7.2.

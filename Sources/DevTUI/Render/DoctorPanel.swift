@@ -4,7 +4,8 @@ import ClusterProbe
 /// `vagrant up` with its fix, a `vagrant status` that failed (no VirtualBox makes it fail), the
 /// doctor's findings (`✗` first) with theirs, and the way forward (`press u ...`) as the last line.
 enum DoctorPanel {
-    static let provisionHint = "press u to provision (first run ~10 min)"
+    // README, "How long": a first `vagrant up` takes 10 to 30 minutes.
+    static let provisionHint = "press u to provision (first run 10-30 min)"
     static let startHint = "press u to start it"
 
     /// Whether the VM is not running as far as devtui can tell: Vagrant said so, or `vagrant status`

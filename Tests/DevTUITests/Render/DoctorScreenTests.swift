@@ -64,7 +64,7 @@ import Testing
         let plain = Renderer.render(TestData.input(Self.notCreated(), logs: LogBuffer(), width: 80, height: 24)).text
         let checked = Renderer.render(TestData.input(Self.notCreated(), ui: ui, logs: LogBuffer(), width: 80, height: 24)).text
         #expect(plain == checked)
-        #expect(plain.contains("VM not created — press u to provision (first run ~10 min)"))
+        #expect(plain.contains("VM not created — press u to provision (first run 10-30 min)"))
     }
 
     @Test func uAsksWhenDoctorFoundAFailure() throws {

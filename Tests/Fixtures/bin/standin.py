@@ -10,6 +10,10 @@ outputs in the real tools' formats from the scenario folder $STANDIN_DIR:
     <key>.follow   keep the stream open after printing (watch, logs -f) until killed
     <key>.delay    seconds between stdout lines, ended by \n or \r (streams that take time, like vagrant up)
 
+With $STANDIN_TIMES set, each call that ends on its own appends {"argv", "start", "end"} there
+(time.monotonic(), the system-wide CLOCK_MONOTONIC on Linux): when it started and when it ended,
+as the caller saw neither (for the timing tests).
+
 Keys: vagrant-status, vagrant-up, vagrant-destroy, kubectl-get-pods, kubectl-watch-pods,
 kubectl-get-pvc, kubectl-get-events, kubectl-watch-events, kubectl-get-nodes,
 kubectl-watch-nodes, kubectl-exec-du, kubectl-logs-<container>, kubectl-logs-previous,
@@ -20,6 +24,7 @@ loudly: exit 1 with `standin: no fixture for <key>` on stderr, and the argv is a
 $STANDIN_DIR/UNEXPECTED, which the tests check after each test. It never proves that a real
 cluster works.
 """
+import atexit
 import json
 import os
 import re
@@ -74,8 +79,15 @@ def key_for(tool, args):
 
 
 def main():
+    started = time.monotonic()
     tool = os.path.basename(sys.argv[0])
     args = sys.argv[1:]
+    times = os.environ.get("STANDIN_TIMES")
+    if times:
+        def note_end():
+            with open(times, "a") as f:
+                f.write(json.dumps({"argv": [tool] + args, "start": started, "end": time.monotonic()}) + "\n")
+        atexit.register(note_end)
     log = os.environ.get("STANDIN_LOG")
     if log:
         with open(log, "a") as f:
