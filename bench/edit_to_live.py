@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 
-from harness import APP_DIR, ROOT, Gunicorn, MariaDB, edit_greeting, get
+from harness import APP_DIR, ENGINE_DIR, ROOT, Gunicorn, MariaDB, edit_greeting, get
 
 # The last commit with the old engine (per-worker poll every 0.2 s, Gunicorn's own restart).
 BEFORE_COMMIT = 'f500342'
@@ -98,7 +98,14 @@ def poller_cost(conf, env, seconds=2.0):
     namespace = {'__file__': os.path.join(APP_DIR, 'gunicorn.conf.py'), '__name__': '__config__'}
     try:
         os.chdir(APP_DIR)
-        exec(compile(open(conf).read(), conf, 'exec'), namespace)
+        if 'devenv_reload' in open(conf).read():
+            # The engine as a module of its own (app/.reload-engine/devenv_reload.py).
+            sys.path.append(ENGINE_DIR)
+            import devenv_reload
+            namespace = {'AppFolderWatcher': devenv_reload.AppFolderWatcher,
+                         '_FOLDER_INTERVAL': devenv_reload.FOLDER_INTERVAL, '_INTERVAL': devenv_reload.INTERVAL}
+        else:
+            exec(compile(open(conf).read(), conf, 'exec'), namespace)
         if 'AppFolderWatcher' in namespace:
             watcher = namespace['AppFolderWatcher'](APP_DIR, ignore=[os.path.join(APP_DIR, 'gunicorn.conf.py')],
                                                     folder_interval=namespace['_FOLDER_INTERVAL'])

@@ -1,6 +1,12 @@
+import sys
+
 import pytest
 
-from harness import Gunicorn, MariaDB
+from harness import ENGINE_DIR, Gunicorn, MariaDB
+
+# The reload engine's unit tests import it here, as the image's python2 finds it in site-packages.
+if ENGINE_DIR not in sys.path:
+    sys.path.append(ENGINE_DIR)
 
 
 @pytest.fixture(scope='session')

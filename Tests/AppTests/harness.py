@@ -1,5 +1,6 @@
 """Real processes for the app tests and benchmarks: a throwaway MariaDB and a Gunicorn serving a
-copy of app/ with app/gunicorn.conf.py. Python 2.7 (the app's version); no mocks."""
+copy of app/ with app/gunicorn.conf.py and devenv's reload engine. Python 2.7 (the app's version);
+no mocks."""
 from __future__ import print_function
 
 import os
@@ -15,6 +16,9 @@ import urllib2
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 APP_DIR = os.path.join(ROOT, 'app')
+# devenv's reload engine: in the image it is in site-packages (app/Dockerfile); here it is put on
+# PYTHONPATH, after the test packages, as site-packages comes after the app folder in the image.
+ENGINE_DIR = os.path.join(APP_DIR, '.reload-engine')
 
 
 def free_port():
@@ -263,6 +267,7 @@ class Gunicorn(object):
         self.port = self.listener.getsockname()[1]
         self.env = dict(os.environ)
         self.env.update(env)
+        self.env['PYTHONPATH'] = os.pathsep.join(p for p in (self.env.get('PYTHONPATH'), ENGINE_DIR) if p)
         if workers is not None:
             self.env['GUNICORN_WORKERS'] = str(workers)
         self.log_path = os.path.join(self.dir, 'gunicorn.log')

@@ -1,23 +1,27 @@
-"""The reload engine in app/gunicorn.conf.py: what counts as a change (issue 10: on filesystems
-with one-second mtimes, two saves in one second have the same mtime)."""
+"""devenv's reload engine (app/.reload-engine/devenv_reload.py) on its own: what counts as a change
+(issue 10: on filesystems with one-second mtimes, two saves in one second have the same mtime), and
+the Gunicorn it was written against."""
+import hashlib
+import imp
 import os
+import re
 import shutil
 import tempfile
 import time
 
+import gunicorn
 import pytest
 
-from harness import APP_DIR, get, wait_until
+import devenv_reload
+from harness import APP_DIR, ENGINE_DIR, ROOT, get, wait_until
+
+ENGINE = os.path.join(ENGINE_DIR, 'devenv_reload.py')
 
 
 @pytest.fixture
-def conf(monkeypatch):
-    """The conf file's namespace, read the way Gunicorn reads it (without preloading)."""
-    monkeypatch.setenv('GUNICORN_PRELOAD', '')
-    path = os.path.join(APP_DIR, 'gunicorn.conf.py')
-    namespace = {'__file__': path, '__name__': '__config__'}
-    exec(compile(open(path).read(), path, 'exec'), namespace)
-    return namespace
+def conf():
+    """The engine's names, as the tests before it was a module of its own read them from the conf."""
+    return {'AppFolderWatcher': devenv_reload.AppFolderWatcher}
 
 
 @pytest.fixture
@@ -103,3 +107,36 @@ def test_a_clock_stepping_back_does_not_stop_the_folder_checks(conf, folder):
     write(os.path.join(folder, 'helpers.py'), 'Y = 2\n')
     changed = watcher.scan()
     assert os.path.join(folder, 'helpers.py') in changed, changed
+
+
+def test_the_installed_gunicorn_is_the_one_the_engine_was_written_against():
+    """The engine replaces Gunicorn 19.10.0 internals (Arbiter.sleep, reap_workers, Worker.load_wsgi):
+    another version must fail here, loudly, and in the image at `docker build`, not in a pod."""
+    assert gunicorn.version_info == (19, 10, 0), (
+        'Gunicorn %s is installed; devenv_reload was written against 19.10.0: port it, then change '
+        'GUNICORN_VERSION' % gunicorn.__version__)
+    assert devenv_reload.GUNICORN_VERSION == tuple(gunicorn.version_info)
+    for requirements in ('app/requirements.txt', 'Tests/AppTests/requirements.txt'):
+        with open(os.path.join(ROOT, requirements)) as f:
+            pins = re.findall(r'^gunicorn==(\S+)$', f.read(), re.M)
+        assert pins == ['19.10.0'], (requirements, pins)
+
+
+def test_the_engine_refuses_another_gunicorn(monkeypatch):
+    monkeypatch.setattr(gunicorn, 'version_info', (20, 0, 4))
+    monkeypatch.setattr(gunicorn, '__version__', '20.0.4')
+    with pytest.raises(RuntimeError) as raised:
+        imp.load_source('devenv_reload_under_another_gunicorn', ENGINE)
+    assert str(raised.value).startswith('devenv_reload replaces internals of Gunicorn 19.10.0, but this is '
+                                        'Gunicorn 20.0.4'), raised.value
+
+
+def test_the_image_label_carries_the_engine_s_hash():
+    """provision/ rebuilds the image only when app/Dockerfile or app/requirements.txt changed: the
+    label makes every engine change a Dockerfile change."""
+    with open(ENGINE, 'rb') as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    with open(os.path.join(APP_DIR, 'Dockerfile')) as f:
+        labels = re.findall(r'^LABEL devenv\.reload-engine\.sha256="([0-9a-f]+)"$', f.read(), re.M)
+    assert labels == [digest], ('app/Dockerfile: set LABEL devenv.reload-engine.sha256="%s" (the engine '
+                                'changed)' % digest)

@@ -199,7 +199,7 @@ def test_third_party_imports_are_decided_by_a_bare_interpreter(tmpdir):
     site = tmpdir.mkdir('site')
     site.mkdir('pkg').join('__init__.py').write('NAME = 1\n')
     site.join('pkg', 'sub.py').write('')
-    runtime_image._write_wrapper(str(tmpdir.join('python')), os.path.realpath(sys.executable), str(site))
+    runtime_image._write_wrapper(str(tmpdir.join("python")), os.path.realpath(sys.executable), [str(site)])
     found = runtime_image.third_party_imports(sys.executable, str(tmpdir.join('python')),
                                               [str(app.join('application.py'))], str(app))
     assert found == ['not_in_requirements_xyz', 'gunicorn', 'pkg', 'pkg.sub']
@@ -214,3 +214,37 @@ def test_the_stand_in_interpreter_must_be_alpines_python2_series():
     with pytest.raises(runtime_image.ModelError) as e:
         model.check_stand_in(python3)
     assert "python2 is 2.7.15-r3" in str(e.value) and 'Python 2.7' in str(e.value)
+
+
+# ---- files copied from the build context -----------------------------------------------------------
+
+def test_dockerignore_patterns_decide_what_the_build_context_holds():
+    ignore = '# the allow-list\n*\n!application.py\n!.reload-engine/devenv_reload.py\n'
+    assert runtime_image.in_build_context('application.py', ignore)
+    assert runtime_image.in_build_context('.reload-engine/devenv_reload.py', ignore)
+    assert not runtime_image.in_build_context('.reload-engine/other.py', ignore)
+    assert not runtime_image.in_build_context('gunicorn.conf.py', ignore)
+    assert runtime_image.in_build_context('gunicorn.conf.py', '')
+    # `*` stops at a slash, `**` does not; the last matching pattern decides.
+    assert runtime_image.in_build_context('a/b.py', 'a/*.txt\n')
+    assert not runtime_image.in_build_context('a/b/c.txt', '**/*.txt\n')
+    assert runtime_image.in_build_context('a/b/c.txt', '**/*.txt\n!a/b/c.txt\n')
+
+
+def test_a_copy_that_dockerignore_keeps_out_is_refused():
+    with open(runtime_image.DOCKERIGNORE) as f:
+        ignore = f.read()
+    all_stages = runtime_image.stages(APP_DOCKERFILE)
+    runtime_image.check_build_context(all_stages, ignore)
+    assert ignore.count('!.reload-engine/devenv_reload.py\n') == 1
+    with pytest.raises(runtime_image.ModelError) as e:
+        runtime_image.check_build_context(all_stages, ignore.replace('!.reload-engine/devenv_reload.py\n', ''))
+    assert 'copies .reload-engine/devenv_reload.py, but app/.dockerignore keeps it out of the build context' in str(e.value)
+
+
+def test_the_engine_is_copied_into_site_packages():
+    assert runtime_image.site_copies(runtime_image.stages(APP_DOCKERFILE)) == [
+        ('.reload-engine/devenv_reload.py', 'devenv_reload.py')]
+    # Anywhere else (under /app: the code mount replaces it) the image's python2 would not find it.
+    moved = mutated('/usr/lib/python2.7/site-packages/devenv_reload.py', '/app/devenv_reload.py')
+    assert runtime_image.site_copies(runtime_image.stages(moved)) == []

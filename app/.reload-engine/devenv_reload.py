@@ -1,0 +1,400 @@
+# -*- coding: utf-8 -*-
+"""devenv's reload engine: live code for the app under Gunicorn 19.10.0 (Python 2.7).
+
+app/gunicorn.conf.py calls install() and names the hooks below; app/Dockerfile installs this file
+into the image's site-packages, outside /app, so the code mount over /app neither hides nor
+replaces it, and no module of the app can stand in for it.
+
+Live code, as the dev environment wants it (off with GUNICORN_RELOAD=0):
+- The master, not each worker, polls the app folder (a few stat calls per RELOAD_INTERVAL).
+- On a save it forks fresh workers beside the old ones, waits until they have imported the
+  app, then retires the old ones; a new worker accepts only once the old ones are gone. So a
+  request never waits for a booting worker, and never meets old code after new code answered.
+- Flask and MySQLdb are imported once, in the master: a new worker forks with them loaded and
+  only imports the app's own modules (fresh, in each worker).
+- A save that fails to import (any exception, not only Gunicorn's SyntaxError) does not stop
+  anything: the workers answer 500 with the traceback as text until the next save fixes it.
+
+It replaces Gunicorn internals (Arbiter.sleep, Worker.load_wsgi, the "poll" reloader) and so
+refuses any Gunicorn but the one it was written against, GUNICORN_VERSION.
+Sources: gunicorn 19.10.0 arbiter.py (sleep, manage_workers, spawn_worker, reap_workers: exit
+codes 3/4 halt the master), workers/base.py (init_process, load_wsgi), reloader.py, util.py.
+"""
+import os
+import select
+import sys
+import time
+import traceback
+
+import gunicorn
+from gunicorn import reloader as _reloader
+from gunicorn import util as _util
+from gunicorn.arbiter import Arbiter as _Arbiter
+from gunicorn.workers import base as _workers_base
+
+GUNICORN_VERSION = (19, 10, 0)
+if tuple(gunicorn.version_info) != GUNICORN_VERSION:
+    raise RuntimeError("devenv_reload replaces internals of Gunicorn %s, but this is Gunicorn %s: pin "
+                       "gunicorn==%s in app/requirements.txt or port devenv_reload to it"
+                       % (".".join(map(str, GUNICORN_VERSION)), gunicorn.__version__,
+                          ".".join(map(str, GUNICORN_VERSION))))
+
+INTERVAL = float(os.getenv("RELOAD_INTERVAL", "0.025"))
+# Folders (new or removed modules) are looked at less often than the files themselves.
+FOLDER_INTERVAL = 0.5
+# MySQLdb imports its connection module on the first connect, Flask jinja2.ext on the first app.
+PRELOAD = [m.strip() for m in os.getenv("GUNICORN_PRELOAD", "flask,jinja2.ext,MySQLdb,MySQLdb.connections").split(",")
+           if m.strip()]
+# A worker waits at most this long for the workers it replaces to exit (one busy in a long
+# request finishes it, but accepts nothing new once told to stop).
+HANDOFF_CAP = 1.0
+
+
+def signature(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime, st.st_ctime, st.st_size, st.st_ino, st.st_mode & 0o170000)
+
+
+class AppFolderWatcher(object):
+    """Notices saves under the app folder with as few file-system calls as possible: on a
+    VirtualBox shared folder each stat is a round trip to the host. A scan stats each known .py
+    file, and every folder_interval seconds each folder; only a folder whose own stat changed is
+    listed again (a new or removed module). A file counts as changed when its mtime, ctime, size or inode differs: on
+    filesystems with one-second mtimes, two saves in one second differ in size or inode (an
+    editor's save-by-rename makes a new inode) even when the mtime is the same."""
+
+    def __init__(self, root, ignore=(), folder_interval=0.0):
+        self.root = root
+        self.ignore = set(ignore)
+        self.folder_interval = folder_interval
+        self.folders_checked = time.time()
+        self.calls = 0  # stat/listdir calls made, for the benchmark's cost figure
+        self.files = {}
+        self.dirs = {}
+        self.extra = {}
+        self._list(root)
+
+    def _stat(self, path):
+        self.calls += 1
+        return signature(path)
+
+    def _list(self, folder):
+        """(Re)lists one folder: its stat, its .py files, its subfolders."""
+        self.dirs[folder] = self._stat(folder)
+        self.calls += 1
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            names = []
+        prefix = folder.rstrip(os.sep) + os.sep
+        seen_files = set()
+        for name in names:
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            path = prefix + name
+            if name.endswith(".py"):
+                if path not in self.ignore:
+                    seen_files.add(path)
+                    if path not in self.files:
+                        self.files[path] = self._stat(path)
+            elif "." not in name and path not in self.dirs:
+                sig = self._stat(path)
+                if sig is not None and sig[4] == 0o040000:
+                    self._list(path)
+        for path in [p for p in self.files if os.path.dirname(p) == folder and p not in seen_files]:
+            del self.files[path]
+        for path in [d for d in self.dirs if os.path.dirname(d) == folder and os.path.basename(d) not in names]:
+            self._forget(path)
+
+    def _forget(self, folder):
+        prefix = folder + os.sep
+        for d in [d for d in self.dirs if d == folder or d.startswith(prefix)]:
+            del self.dirs[d]
+        for f in [f for f in self.files if f.startswith(prefix)]:
+            del self.files[f]
+
+    def add_extra_file(self, path):
+        if path not in self.extra and path not in self.files:
+            self.extra[path] = self._stat(path)
+
+    def scan(self):
+        """The paths that changed (saved, created or deleted) since the last scan."""
+        changed = []
+        now = time.time()
+        if self.folders_checked > now:  # the clock stepped back (NTP, VirtualBox time sync)
+            self.folders_checked = now - self.folder_interval
+        folders = list(self.dirs.items()) if now - self.folders_checked >= self.folder_interval else []
+        if folders:
+            self.folders_checked = now
+        for folder, sig in folders:
+            if folder in self.dirs and self._stat(folder) != sig:
+                before = set(self.files)
+                self._list(folder)
+                after = set(self.files)
+                changed.extend(sorted(after ^ before))
+        for table in (self.files, self.extra):
+            for path, sig in list(table.items()):
+                now = self._stat(path)
+                if now != sig:
+                    table[path] = now
+                    if path not in changed:
+                        changed.append(path)
+        return changed
+
+
+class LiveReload(object):
+    """The master's side: watch, then replace all workers at once without a gap (see top)."""
+
+    def __init__(self, root, config_file):
+        self.watcher = AppFolderWatcher(root, ignore=[config_file], folder_interval=FOLDER_INTERVAL)
+        self.ready_r, self.ready_w = os.pipe()
+        for fd in (self.ready_r, self.ready_w):
+            _util.set_non_blocking(fd)
+            _util.close_on_exec(fd)
+        self.ready = set()
+        self.pending = None
+        self.cycle = None
+        self.retiring = ()
+        self.retiring_since = 0.0
+        self.generation = 0
+        self.reported = -1
+        self.next_scan = 0.0
+        self.extra_added = False
+
+    def drain_ready(self):
+        data = b""
+        while True:
+            try:
+                chunk = os.read(self.ready_r, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        for line in data.split(b"\n"):
+            if line.strip().isdigit():
+                self.ready.add(int(line))
+
+    def step(self, arbiter):
+        now = time.time()
+        if not self.extra_added:
+            for path in arbiter.cfg.reload_extra_files or ():
+                self.watcher.add_extra_file(os.path.abspath(path))
+            self.extra_added = True
+        if self.next_scan - now > INTERVAL:  # the clock stepped back: scan now, not X seconds later
+            self.next_scan = now
+        if now >= self.next_scan:
+            self.next_scan = now + INTERVAL
+            changed = self.watcher.scan()
+            if changed and self.pending is None:
+                self.pending = changed[0]
+        if self.cycle is not None:
+            self.check_cycle(arbiter, now)
+        elif self.pending is not None:
+            still_leaving = [p for p in self.retiring if p in arbiter.WORKERS]
+            if not still_leaving or now - self.retiring_since > HANDOFF_CAP:
+                self.start_cycle(arbiter, self.pending, now)
+                self.pending = None
+
+    def start_cycle(self, arbiter, path, now):
+        arbiter.log.info("Worker reloading: %s modified", path)
+        old = set(arbiter.WORKERS)
+        base = arbiter.num_workers
+        self.generation += 1
+        self.ready = set()
+        self.cycle = {"old": old, "base": base, "target": base + base, "started": now}
+        # Fork them here: manage_workers() -> spawn_workers() sleeps up to 0.1 s between forks.
+        arbiter.num_workers = base + base
+        for _ in range(base + base - len(arbiter.WORKERS)):
+            arbiter.spawn_worker()
+
+    def check_cycle(self, arbiter, now):
+        cycle = self.cycle
+        new = [pid for pid in arbiter.WORKERS if pid not in cycle["old"]]
+        done = len(new) >= cycle["base"] and all(pid in self.ready for pid in new)
+        if not done and now - cycle["started"] > max(10, arbiter.timeout):
+            arbiter.log.warning("New workers not ready after %.0f s: replacing the old ones anyway",
+                                now - cycle["started"])
+            done = True
+        if done:
+            # manage_workers() now stops the oldest workers, the old ones (SIGTERM: graceful).
+            if arbiter.num_workers == cycle["target"]:
+                arbiter.num_workers = cycle["base"]
+            self.retiring = tuple(cycle["old"])
+            self.retiring_since = now
+            self.cycle = None
+
+
+# One engine per master: a HUP re-reads the config file (which calls install() again) but this
+# module, and so the state below, stays.
+_live = None
+_installed = False
+
+
+def _arbiter_sleep(self):
+    """Gunicorn's Arbiter.sleep (select on its signal pipe, at most 1 s) that also polls the app
+    folder and listens for workers reporting ready. It returns to the main loop (which then
+    checks on and maintains the workers) on a signal, while a reload is under way, or after 1 s:
+    not on every poll, so an idle master stays cheap."""
+    live = _live
+    if not self.cfg.reload or live is None:
+        return _original_sleep(self)
+    deadline = time.time() + 1.0
+    while True:
+        signalled = False
+        try:
+            # Never more than Gunicorn's own 1 s, whatever the clock did (a step back would
+            # otherwise stop reloads and worker timeouts for as long as the step).
+            wait = min(1.0, max(0.0, min(deadline, live.next_scan) - time.time()))
+            readable = select.select([self.PIPE[0], live.ready_r], [], [], wait)[0]
+            if self.PIPE[0] in readable:
+                signalled = True
+                while os.read(self.PIPE[0], 1):
+                    pass
+            if live.ready_r in readable:
+                live.drain_ready()
+        except (select.error, OSError) as e:
+            number = getattr(e, "errno", None) or e.args[0]
+            if number not in (11, 4):  # EAGAIN, EINTR, as in Arbiter.sleep
+                raise
+        except KeyboardInterrupt:
+            sys.exit()
+        busy = live.cycle is not None
+        live.step(self)
+        now = time.time()
+        if signalled or busy or live.cycle is not None or live.pending is not None or now >= deadline \
+                or deadline - now > 1.0:  # back to Gunicorn's loop within a second, even after a step back
+            return
+
+
+_original_sleep = _Arbiter.sleep
+
+
+def pre_fork(server, worker):
+    """Runs in the master before each fork: what the new worker must wait for."""
+    live = _live
+    if not server.cfg.reload or live is None:
+        return
+    worker.devenv_wait_for = tuple(live.cycle["old"]) if live.cycle else ()
+    worker.devenv_baseline = dict(live.watcher.files)
+    worker.devenv_report = live.reported != live.generation
+    live.reported = live.generation
+
+
+def post_worker_init(worker):
+    """Runs in a worker once the app is loaded: tell the master, then start accepting only
+    when the workers this one replaces have exited."""
+    live = _live
+    if not worker.cfg.reload or live is None:
+        return
+    try:
+        os.write(live.ready_w, b"%d\n" % os.getpid())
+    except OSError:  # the master is gone or not reading: nothing to coordinate with
+        pass
+    waiting = list(getattr(worker, "devenv_wait_for", ()))
+    deadline = time.time() + HANDOFF_CAP
+    while waiting and time.time() < deadline:
+        time.sleep(0.002)
+        waiting = [pid for pid in waiting if _exists(pid)]
+    # Files saved after the master's last look (e.g. while this worker imported them): this
+    # worker may run newer code than its siblings. The master will see the save and replace
+    # every worker; until then this one accepts nothing (requests wait, none gets mixed code).
+    baseline = getattr(worker, "devenv_baseline", {})
+    if any(signature(path) != sig for path, sig in baseline.items()):
+        deadline = time.time() + 5.0
+        while worker.alive and time.time() < deadline:
+            time.sleep(0.005)
+
+
+def worker_exit(server, worker):
+    """Runs in a worker that stopped serving: leave without Python's interpreter teardown (tens
+    of ms with Flask loaded), which new workers would otherwise wait for before accepting."""
+    if server.cfg.reload and worker.pid == os.getpid() and worker.booted and not worker.alive:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(0)
+
+
+def _exists(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError as e:
+        return e.errno != 3  # ESRCH
+    return True
+
+
+def _load_wsgi(self):
+    """Gunicorn's Worker.load_wsgi, forgiving every exception in reload mode, not only a
+    SyntaxError: the worker answers 500 with the traceback instead of exiting with code 3 or
+    4, which would halt the master (and crash-loop the pod)."""
+    try:
+        self.wsgi = self.app.wsgi()
+    except SystemExit:
+        # A signal's sys.exit (handle_quit clears alive first) must still stop the worker.
+        if not self.cfg.reload or not self.alive:
+            raise
+        self.wsgi = _failed_app(self, traceback.format_exc())
+    except Exception:
+        if not self.cfg.reload:
+            raise
+        self.wsgi = _failed_app(self, traceback.format_exc())
+
+
+def _failed_app(worker, text):
+    # All workers of one save fail alike: one of them logs it.
+    if getattr(worker, "devenv_report", True):
+        worker.log.error("The app failed to load; it answers 500 with this traceback until a save "
+                         "fixes it:\n%s", text.rstrip())
+    return _util.make_fail_app(text)
+
+
+class _MasterPolls(object):
+    """The workers' reload engine: nothing to do, the master polls for all of them."""
+
+    def __init__(self, extra_files=None, callback=None, **_):
+        pass
+
+    def add_extra_file(self, filename):
+        pass
+
+    def start(self):
+        pass
+
+
+def preload(names, app_dir):
+    """Imports the heavy libraries in the master, never a module from the app folder."""
+    import imp
+    for name in names:
+        try:
+            imp.find_module(name.split(".")[0], [app_dir])
+            continue  # the app's own module: each worker imports it fresh
+        except ImportError:
+            pass
+        try:
+            __import__(name)
+        except Exception as e:  # the worker's own import will show it with a traceback
+            sys.stderr.write("devenv_reload: not preloading %s: %s\n" % (name, e))
+
+
+def install(reload, app_dir, config_file):
+    """Called by the config file each time Gunicorn reads it: patches Gunicorn (once) and, in
+    reload mode, starts the engine (once per master) after preloading the libraries."""
+    global _live, _installed
+    if not _installed:
+        _Arbiter.sleep = _arbiter_sleep
+        _workers_base.Worker.load_wsgi = _load_wsgi
+        _reloader.reloader_engines["poll"] = _MasterPolls
+        _installed = True
+    # Python 2 trusts a .pyc whose recorded source mtime (whole seconds) matches: two saves in
+    # one second would import stale bytecode. Workers inherit this; the image sets
+    # PYTHONDONTWRITEBYTECODE.
+    sys.dont_write_bytecode = True
+    if reload and _live is None:
+        preload(PRELOAD, app_dir)
+        _live = LiveReload(app_dir, config_file)
