@@ -38,6 +38,9 @@ MISTAKES = {
                             "AppImportError: Failed to find application object 'application' in 'application'"),
     'module-level-exception': (append("raise RuntimeError('broken at import')"), 'RuntimeError: broken at import'),
     'syntax-error': (append('def broken(:'), 'SyntaxError: invalid syntax'),
+    # Python 2 raises instances of old-style classes too; they are not an Exception (issue 20.1).
+    'old-style-class-raised': (append("class LegacyError:\n    def __str__(self):\n        return 'raised at import'\n"
+                                      "raise LegacyError()"), 'LegacyError: raised at import'),
 }
 
 

@@ -330,19 +330,24 @@ def _exists(pid):
 
 
 def _load_wsgi(self):
-    """Gunicorn's Worker.load_wsgi, forgiving every exception in reload mode, not only a
-    SyntaxError: the worker answers 500 with the traceback instead of exiting with code 3 or
-    4, which would halt the master (and crash-loop the pod)."""
+    """Gunicorn's Worker.load_wsgi, forgiving everything the import raises in reload mode, not
+    only a SyntaxError: the worker answers 500 with the traceback instead of exiting with code 3
+    or 4, which would halt the master (and crash-loop the pod)."""
     try:
         self.wsgi = self.app.wsgi()
     except SystemExit:
-        # A signal's sys.exit (handle_quit clears alive first) must still stop the worker.
+        # A signal's sys.exit (handle_quit and handle_abort clear alive first) must still stop
+        # the worker; the app's own sys.exit() at import is a failure like any other.
         if not self.cfg.reload or not self.alive:
             raise
         self.wsgi = _failed_app(self, traceback.format_exc())
-    except Exception:
+    except:  # noqa: E722 -- everything: Python 2 also raises old-style class instances, no Exception
         if not self.cfg.reload:
             raise
+        if not self.alive:
+            # Told to stop (SIGTERM only clears alive) while the import failed: leave quietly;
+            # Gunicorn would exit with 3 for an exception, which halts the master.
+            sys.exit(0)
         self.wsgi = _failed_app(self, traceback.format_exc())
 
 
