@@ -221,3 +221,30 @@ def test_missing_variable_is_served_as_a_500_in_reload_mode(mariadb):
         assert server.proc.poll() is None
     finally:
         server.stop()
+
+
+def test_a_module_shadowing_the_standard_library_does_not_poison_the_master(mariadb):
+    """Gunicorn makes the app folder sys.path[0] before the master preloads Flask, which imports
+    uuid (issue 20.2): an app/uuid.py there at start used to leave half-imported flask modules in
+    the master, inherited by every worker, so even after the file was renamed every reload answered
+    'ImportError: cannot import name json' until the pod restarted."""
+    server = Gunicorn(mariadb.env())
+    shadow = os.path.join(server.dir, 'uuid.py')
+    with open(shadow, 'w') as f:
+        f.write('# the app\'s own ids, named like the standard module\ndef new_id():\n    return 7\n')
+    # The config imports the engine without the app folder on sys.path too.
+    with open(os.path.join(server.dir, 'devenv_reload.py'), 'w') as f:
+        f.write('raise RuntimeError("the app\'s devenv_reload.py was imported by the config")\n')
+    try:
+        server.start()
+        # The master preloaded Flask with the standard uuid: the app (which does not import uuid) works.
+        assert get(server.url) == (200, GREETING), server.output()[-2000:]
+        os.rename(shadow, os.path.join(server.dir, 'ids.py'))
+        renamed = time.time()
+        wait_until(lambda: get(server.url) == (200, GREETING) and 'Worker reloading' in server.output(), 5,
+                   interval=0.005, what='the rename to be live')
+        assert time.time() - renamed < 1.0
+        assert get(server.url) == (200, GREETING)
+        assert server.proc.poll() is None
+    finally:
+        server.stop()

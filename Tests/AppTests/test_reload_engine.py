@@ -6,6 +6,7 @@ import imp
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 
@@ -140,3 +141,42 @@ def test_the_image_label_carries_the_engine_s_hash():
         labels = re.findall(r'^LABEL devenv\.reload-engine\.sha256="([0-9a-f]+)"$', f.read(), re.M)
     assert labels == [digest], ('app/Dockerfile: set LABEL devenv.reload-engine.sha256="%s" (the engine '
                                 'changed)' % digest)
+
+
+@pytest.fixture
+def import_world(folder):
+    """An app folder first on sys.path (as Gunicorn makes it) and a library folder after it."""
+    app, library = os.path.join(folder, 'app'), os.path.join(folder, 'lib')
+    os.mkdir(app)
+    os.mkdir(library)
+    saved_path, saved_modules = list(sys.path), dict(sys.modules)
+    sys.path[:0] = [app, '']
+    sys.path.append(library)
+    yield app, library
+    sys.path[:] = saved_path
+    for name in [n for n in sys.modules if n not in saved_modules]:
+        del sys.modules[name]
+
+
+def test_the_preload_never_imports_from_the_app_folder(import_world, monkeypatch):
+    app, library = import_world
+    monkeypatch.chdir(app)  # '' on sys.path is the app folder too, as in the pod
+    write(os.path.join(library, 'preload_lib.py'), 'import preload_helper\nNAME = preload_helper.NAME\n')
+    write(os.path.join(library, 'preload_helper.py'), 'NAME = "library"\n')
+    write(os.path.join(app, 'preload_helper.py'), 'NAME = "app"\n')
+    devenv_reload.preload(['preload_lib'], app)
+    assert sys.modules['preload_lib'].NAME == 'library'
+    assert sys.path[:2] == [app, ''], 'the preload must put sys.path back'
+
+
+def test_a_failed_preload_leaves_no_module_behind(import_world, capsys):
+    app, library = import_world
+    package = os.path.join(library, 'halfway_pkg')
+    os.mkdir(package)
+    write(os.path.join(package, '__init__.py'), 'from halfway_pkg import part_one\nimport no_such_module_xyz\n')
+    write(os.path.join(package, 'part_one.py'), 'import halfway_dep\n')
+    write(os.path.join(library, 'halfway_dep.py'), 'X = 1\n')
+    devenv_reload.preload(['halfway_pkg'], app)
+    left = [name for name in sys.modules if name.startswith(('halfway_pkg', 'halfway_dep'))]
+    assert left == [], 'a failed preload left %s to every worker' % left
+    assert 'not preloading halfway_pkg: ImportError: No module named no_such_module_xyz' in capsys.readouterr()[1]

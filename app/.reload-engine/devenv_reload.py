@@ -373,18 +373,35 @@ class _MasterPolls(object):
 
 
 def preload(names, app_dir):
-    """Imports the heavy libraries in the master, never a module from the app folder."""
+    """Imports the heavy libraries in the master, never a module from the app folder. Gunicorn has
+    made the app folder sys.path[0] (and '' is the working directory, the app folder too): both
+    are off sys.path meanwhile, or an app/uuid.py would stand in for the uuid Flask imports. An
+    attempt that fails takes back every module it added, so no worker inherits a half-imported
+    package (Python 2 leaves the submodules that did import in sys.modules)."""
     import imp
-    for name in names:
-        try:
-            imp.find_module(name.split(".")[0], [app_dir])
-            continue  # the app's own module: each worker imports it fresh
-        except ImportError:
-            pass
-        try:
-            __import__(name)
-        except Exception as e:  # the worker's own import will show it with a traceback
-            sys.stderr.write("devenv_reload: not preloading %s: %s\n" % (name, e))
+    app_real = os.path.realpath(app_dir)
+    saved = list(sys.path)
+    sys.path[:] = [p for p in saved if os.path.realpath(p or os.curdir) != app_real]
+    try:
+        for name in names:
+            try:
+                imp.find_module(name.split(".")[0], [app_dir])
+                continue  # the app's own module: each worker imports it fresh
+            except ImportError:
+                pass
+            before = set(sys.modules)
+            try:
+                __import__(name)
+            except KeyboardInterrupt:
+                raise
+            except:  # noqa: E722 -- everything; the worker's own import shows it with a traceback
+                kind, value = sys.exc_info()[:2]
+                for added in [m for m in sys.modules if m not in before]:
+                    del sys.modules[added]
+                sys.stderr.write("devenv_reload: not preloading %s: %s\n"
+                                 % (name, traceback.format_exception_only(kind, value)[-1].strip()))
+    finally:
+        sys.path[:] = saved
 
 
 def install(reload, app_dir, config_file):
