@@ -1,17 +1,20 @@
 """devenv's reload engine (app/.reload-engine/devenv_reload.py) on its own: what counts as a change
 (issue 10: on filesystems with one-second mtimes, two saves in one second have the same mtime), and
 the Gunicorn it was written against."""
+import fcntl
 import hashlib
 import imp
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
 
 import gunicorn
 import pytest
+from gunicorn.arbiter import Arbiter
 
 import devenv_reload
 from harness import APP_DIR, ENGINE_DIR, ROOT, get, wait_until
@@ -180,3 +183,83 @@ def test_a_failed_preload_leaves_no_module_behind(import_world, capsys):
     left = [name for name in sys.modules if name.startswith(('halfway_pkg', 'halfway_dep'))]
     assert left == [], 'a failed preload left %s to every worker' % left
     assert 'not preloading halfway_pkg: ImportError: No module named no_such_module_xyz' in capsys.readouterr()[1]
+
+
+class _StandInLog(object):
+    def __getattr__(self, level):
+        return lambda *args, **kwargs: None
+
+
+class _StandInWorker(object):
+    class tmp(object):
+        @staticmethod
+        def close():
+            pass
+
+    def __init__(self, age):
+        self.age = age
+        self.aborted = False
+
+
+class _StandInArbiter(Arbiter):
+    """Gunicorn 19.10.0's Arbiter with its real handle_chld, reap_workers and num_workers, but
+    whose workers are children that exit at once, beside thousands of stand-in entries that make
+    every pass over WORKERS long: the window in which SIGCHLD's handler pops from it."""
+
+    def __init__(self, stand_ins):
+        self.PIPE = os.pipe()
+        for fd in self.PIPE:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        self.WORKERS = dict((10 ** 7 + n, _StandInWorker(n)) for n in range(stand_ins))
+        self.worker_age = stand_ins
+        self.reexec_pid = 0
+        self.timeout = 30
+        self.log = _StandInLog()
+        self.cfg = type('Cfg', (object,), {'reload': True, 'reload_extra_files': [],
+                                           'child_exit': staticmethod(lambda arbiter, worker: None),
+                                           'nworkers_changed': staticmethod(lambda *args: None),
+                                           'pre_fork': staticmethod(lambda *args: None)})()
+        self._num_workers = 2
+        self.deaths = 0
+
+    def spawn_worker(self):
+        self.worker_age += 1
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        self.WORKERS[pid] = _StandInWorker(self.worker_age)
+        self.deaths += 1
+        return pid
+
+
+def test_a_worker_exiting_while_the_engine_reads_the_workers_never_crashes_the_master(folder):
+    """Gunicorn's SIGCHLD handler (handle_chld -> reap_workers) pops from arbiter.WORKERS between
+    any two bytecodes of the master (issue 20.3): an engine that iterates over WORKERS itself got
+    'dictionary changed size during iteration', which Gunicorn's main loop turns into a halt."""
+    module = os.path.join(folder, 'application.py')
+    write(module, 'X = 0\n')
+    live = devenv_reload.LiveReload(folder, os.path.join(folder, 'gunicorn.conf.py'))
+    arbiter = _StandInArbiter(stand_ins=3000)
+    previous = signal.signal(signal.SIGCHLD, arbiter.handle_chld)
+    errors = []
+    try:
+        # A save starts a reload cycle; then workers die while the engine checks on it, as new
+        # workers that crash at import do, again and again.
+        write(module, 'X = 1\n', mtime=time.time() - 10)
+        while live.cycle is None:
+            live.next_scan = 0
+            live.step(arbiter)
+        for _ in range(100):
+            for _ in range(4):
+                arbiter.spawn_worker()
+            until = time.time() + 0.01
+            while time.time() < until:
+                try:
+                    live.step(arbiter)
+                except RuntimeError as e:
+                    errors.append(str(e))
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+        arbiter.reap_workers()
+    assert arbiter.deaths >= 400
+    assert not errors, '%d errors in %d child deaths, the first: %s' % (len(errors), arbiter.deaths, errors[0])

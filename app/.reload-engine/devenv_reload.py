@@ -213,7 +213,10 @@ class LiveReload(object):
 
     def check_cycle(self, arbiter, now):
         cycle = self.cycle
-        new = [pid for pid in arbiter.WORKERS if pid not in cycle["old"]]
+        # Over a copy: Gunicorn's SIGCHLD handler (handle_chld -> reap_workers) pops from WORKERS
+        # between any two bytecodes of the master, and a size change mid-iteration would raise
+        # RuntimeError into its main loop, which halts. list(dict) copies in C, between none.
+        new = [pid for pid in list(arbiter.WORKERS) if pid not in cycle["old"]]
         done = len(new) >= cycle["base"] and all(pid in self.ready for pid in new)
         if not done and now - cycle["started"] > max(10, arbiter.timeout):
             arbiter.log.warning("New workers not ready after %.0f s: replacing the old ones anyway",
@@ -263,7 +266,12 @@ def _arbiter_sleep(self):
         except KeyboardInterrupt:
             sys.exit()
         busy = live.cycle is not None
-        live.step(self)
+        try:
+            live.step(self)
+        except Exception:
+            # Whatever goes wrong in the engine must not reach Gunicorn's main loop, which halts
+            # on an unhandled exception: log it, keep serving; the next step tries again.
+            self.log.exception("devenv_reload: error in the reload engine (the app keeps running)")
         now = time.time()
         if signalled or busy or live.cycle is not None or live.pending is not None or now >= deadline \
                 or deadline - now > 1.0:  # back to Gunicorn's loop within a second, even after a step back
