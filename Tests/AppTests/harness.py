@@ -258,8 +258,11 @@ class Gunicorn(object):
     a private copy of app/ so tests can edit it. It serves a listening socket this object holds
     (so no other test can take the port); the conf's bind setting is not used."""
 
-    def __init__(self, env, python=None, workers=None, conf=None):
+    def __init__(self, env, python=None, workers=None, conf=None, pid1=False):
         self.python = python or os.environ.get('PYTHON27') or 'python2.7'
+        # As in a container: the master is PID 1 of its own PID namespace, so orphaned processes
+        # are re-parented to it (unshare from util-linux; unprivileged through a user namespace).
+        self.pid1 = pid1
         self.dir = tempfile.mkdtemp(prefix='devenv-app-')
         shutil.copy(os.path.join(APP_DIR, 'application.py'), os.path.join(self.dir, 'application.py'))
         shutil.copy(conf or os.path.join(APP_DIR, 'gunicorn.conf.py'), os.path.join(self.dir, 'gunicorn.conf.py'))
@@ -280,9 +283,14 @@ class Gunicorn(object):
     def start(self, wait=True):
         self.log = open(self.log_path, 'w')
         env = dict(self.env, DEVENV_HELD_FD=str(self.listener.fileno()))
+        prefix = []
+        if self.pid1:
+            prefix = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child']
+            if os.geteuid() != 0:
+                prefix[1:1] = ['--user', '--map-root-user']
         self.proc = subprocess.Popen(
-            [self.python, '-c', LAUNCH, '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
-             'application:application'],
+            prefix + [self.python, '-c', LAUNCH, '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
+                      'application:application'],
             cwd=self.dir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
             wait_until(self.answering, 30, what='gunicorn to answer (log: %s)' % self.log_path)
@@ -293,6 +301,13 @@ class Gunicorn(object):
             raise RuntimeError('gunicorn exited with %s: %s' % (self.proc.returncode, self.output()[-800:]))
         return get(self.url, timeout=2)[0] is not None
 
+    def master_pid(self):
+        """The Gunicorn master's pid as this machine sees it (in pid1 mode, unshare's child)."""
+        if not self.pid1:
+            return self.proc.pid
+        return wait_until(lambda: [pid for pid, _, _ in children_of(self.proc.pid)], 10,
+                          what='the master under unshare')[0]
+
     def output(self):
         with open(self.log_path) as f:
             return f.read()
@@ -302,7 +317,11 @@ class Gunicorn(object):
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            if self.pid1:  # unshare does not pass SIGTERM on: stop the master itself
+                for pid, _, _ in children_of(self.proc.pid):
+                    os.kill(pid, signal.SIGTERM)
+            else:
+                self.proc.send_signal(signal.SIGTERM)
             try:
                 wait_until(lambda: self.proc.poll() is not None, 15, what='gunicorn to stop')
             except AssertionError:
@@ -312,6 +331,24 @@ class Gunicorn(object):
             self.log.close()
         self.listener.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def children_of(pid):
+    """[(pid, command name, state)] of the processes whose parent is `pid`, read from /proc."""
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                stat = f.read()
+        except (IOError, OSError):
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        fields = stat[stat.rindex(')') + 2:].split()
+        if int(fields[1]) == pid:
+            found.append((int(entry), stat[stat.index('(') + 1:stat.rindex(')')], fields[0]))
+    return found
 
 
 def get(url, timeout=5):

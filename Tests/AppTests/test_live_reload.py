@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from harness import Gunicorn, edit_greeting, get, wait_until
+from harness import Gunicorn, children_of, edit_greeting, get, wait_until
 
 GREETING = 'Hello Devops 123, 1234!'
 
@@ -246,5 +246,39 @@ def test_a_module_shadowing_the_standard_library_does_not_poison_the_master(mari
         assert time.time() - renamed < 1.0
         assert get(server.url) == (200, GREETING)
         assert server.proc.poll() is None
+    finally:
+        server.stop()
+
+
+ORPHAN_VIEW = '''
+@application.route('/orphan')
+def orphan():
+  import subprocess
+  # A background job that outlives its shell: re-parented to PID 1, it exits with status 3.
+  subprocess.call(['sh', '-c', '(sleep 0.2; touch "$0"; exit 3) &', flask.request.args['mark']])
+  return 'started'
+'''
+
+
+def test_an_orphan_exiting_3_does_not_stop_the_master_as_pid_1(mariadb):
+    """In the pod Gunicorn is PID 1 and reaps every orphan; Gunicorn 19.10.0's reap_workers reads
+    exit status 3 (a worker failed to boot) before it checks the pid is a worker's, and halts
+    (issue 20.4). The view here leaves such a job behind, as a view starting a tool could."""
+    server = Gunicorn(mariadb.env(), pid1=True)
+    save(server.app_file(), append(ORPHAN_VIEW)(read(server.app_file())))
+    mark = os.path.join(server.dir, 'orphan-done')
+    try:
+        server.start()
+        master = server.master_pid()
+        assert open('/proc/%d/status' % master).read().count('NSpid:') == 1
+        nspid = [l for l in open('/proc/%d/status' % master).read().splitlines() if l.startswith('NSpid:')][0]
+        assert nspid.split()[-1] == '1', 'the master is not PID 1 of its namespace: %s' % nspid
+        assert get(server.url + 'orphan?mark=' + mark) == (200, 'started')
+        wait_until(lambda: os.path.exists(mark), 10, what='the orphan to finish')
+        # Once it has exited, the master reaps it (a zombie child of the master until then).
+        wait_until(lambda: not [c for c in children_of(master) if c[1] == 'sh'], 10, what='the orphan to be reaped')
+        assert get(server.url) == (200, GREETING)
+        assert server.proc.poll() is None, server.output()[-2000:]
+        assert 'Worker failed to boot' not in server.output()
     finally:
         server.stop()

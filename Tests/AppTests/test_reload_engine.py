@@ -15,6 +15,7 @@ import time
 import gunicorn
 import pytest
 from gunicorn.arbiter import Arbiter
+from gunicorn.errors import HaltServer
 
 import devenv_reload
 from harness import APP_DIR, ENGINE_DIR, ROOT, get, wait_until
@@ -263,3 +264,34 @@ def test_a_worker_exiting_while_the_engine_reads_the_workers_never_crashes_the_m
         arbiter.reap_workers()
     assert arbiter.deaths >= 400
     assert not errors, '%d errors in %d child deaths, the first: %s' % (len(errors), arbiter.deaths, errors[0])
+
+
+def _child_exiting(status):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(status)
+    wait_until(lambda: open('/proc/%d/stat' % pid).read().split(') ')[1].startswith('Z'), 5,
+               what='the child to exit')
+    return pid
+
+
+def test_the_reaper_ignores_the_exit_status_of_a_process_that_is_no_worker():
+    arbiter = _StandInArbiter(stand_ins=0)
+    orphan = _child_exiting(3)
+    devenv_reload.reap_workers(arbiter)  # no HaltServer
+    with pytest.raises(OSError):
+        os.waitpid(orphan, os.WNOHANG)  # reaped: no zombie left (ECHILD)
+
+
+def test_the_reaper_still_halts_when_a_worker_fails_to_boot():
+    arbiter = _StandInArbiter(stand_ins=0)
+    for status, reason in ((3, 'Worker failed to boot.'), (4, 'App failed to load.')):
+        worker = _child_exiting(status)
+        arbiter.WORKERS[worker] = _StandInWorker(1)
+        with pytest.raises(HaltServer) as halted:
+            devenv_reload.reap_workers(arbiter)
+        assert (halted.value.reason, halted.value.exit_status) == (reason, status)
+    worker = _child_exiting(0)
+    arbiter.WORKERS[worker] = _StandInWorker(2)
+    devenv_reload.reap_workers(arbiter)
+    assert worker not in arbiter.WORKERS

@@ -20,6 +20,7 @@ refuses any Gunicorn but the one it was written against, GUNICORN_VERSION.
 Sources: gunicorn 19.10.0 arbiter.py (sleep, manage_workers, spawn_worker, reap_workers: exit
 codes 3/4 halt the master), workers/base.py (init_process, load_wsgi), reloader.py, util.py.
 """
+import errno
 import os
 import select
 import sys
@@ -30,6 +31,7 @@ import gunicorn
 from gunicorn import reloader as _reloader
 from gunicorn import util as _util
 from gunicorn.arbiter import Arbiter as _Arbiter
+from gunicorn.errors import HaltServer
 from gunicorn.workers import base as _workers_base
 
 GUNICORN_VERSION = (19, 10, 0)
@@ -329,6 +331,36 @@ def worker_exit(server, worker):
         os._exit(0)
 
 
+def reap_workers(self):
+    """Gunicorn 19.10.0's Arbiter.reap_workers, which SIGCHLD runs, with the pid checked first.
+    Gunicorn reads the exit status (3: a worker failed to boot, 4: the app failed to load, both
+    halt the master) before it checks that the pid is one of its workers. In the pod the master
+    is PID 1 and also reaps orphans, say a view's background job: one that exits 3 or 4 halted the
+    master, the container exited and the pod went to CrashLoopBackOff. Here a pid that is not a
+    worker is reaped and nothing else; a worker's exit status means what it meant before."""
+    try:
+        while True:
+            wpid, status = os.waitpid(-1, os.WNOHANG)
+            if not wpid:
+                break
+            if self.reexec_pid == wpid:
+                self.reexec_pid = 0
+                continue
+            worker = self.WORKERS.pop(wpid, None)
+            if worker is None:
+                continue  # an orphan re-parented to PID 1, or a worker already forgotten
+            exitcode = status >> 8
+            if exitcode == self.WORKER_BOOT_ERROR:
+                raise HaltServer("Worker failed to boot.", self.WORKER_BOOT_ERROR)
+            if exitcode == self.APP_LOAD_ERROR:
+                raise HaltServer("App failed to load.", self.APP_LOAD_ERROR)
+            worker.tmp.close()
+            self.cfg.child_exit(self, worker)
+    except OSError as e:
+        if e.errno != errno.ECHILD:
+            raise
+
+
 def _exists(pid):
     try:
         os.kill(pid, 0)
@@ -417,6 +449,7 @@ def install(reload, app_dir, config_file):
     reload mode, starts the engine (once per master) after preloading the libraries."""
     global _live, _installed
     if not _installed:
+        _Arbiter.reap_workers = reap_workers  # in every mode: the master is PID 1 either way
         _Arbiter.sleep = _arbiter_sleep
         _workers_base.Worker.load_wsgi = _load_wsgi
         _reloader.reloader_engines["poll"] = _MasterPolls
