@@ -282,3 +282,22 @@ def test_an_orphan_exiting_3_does_not_stop_the_master_as_pid_1(mariadb):
         assert 'Worker failed to boot' not in server.output()
     finally:
         server.stop()
+
+
+def test_deleting_a_module_reloads_once(mariadb):
+    server = Gunicorn(mariadb.env())
+    helpers = os.path.join(server.dir, 'helpers.py')
+    with open(helpers, 'w') as f:
+        f.write('HELPED = True\n')
+    try:
+        server.start()
+        os.remove(helpers)
+        wait_until(lambda: 'helpers.py modified' in server.output(), 5, what='the deletion to start a reload')
+        # A new module is only found by a relist of its folder, the relist that would report the
+        # deletion a second time: once it is seen, that relist has happened.
+        save(os.path.join(server.dir, 'marker.py'), 'MARK = 1\n')
+        wait_until(lambda: 'marker.py modified' in server.output(), 5, what='the new module to be seen')
+        assert server.output().count('helpers.py modified') == 1, server.output()[-3000:]
+        assert get(server.url) == (200, GREETING)
+    finally:
+        server.stop()

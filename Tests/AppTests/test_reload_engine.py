@@ -295,3 +295,22 @@ def test_the_reaper_still_halts_when_a_worker_fails_to_boot():
     arbiter.WORKERS[worker] = _StandInWorker(2)
     devenv_reload.reap_workers(arbiter)
     assert worker not in arbiter.WORKERS
+
+
+def test_a_deleted_file_is_one_change_not_two(folder):
+    """The poll sees a deleted file's stat fail; the folder's relist later drops it: one change
+    (issue 20.6: it was reported again by the relist, a second reload for one deletion)."""
+    module = os.path.join(folder, 'application.py')
+    helpers = os.path.join(folder, 'helpers.py')
+    write(module, 'X = 1\n')
+    write(helpers, 'Y = 2\n')
+    watcher = devenv_reload.AppFolderWatcher(folder, folder_interval=3600)
+    os.remove(helpers)
+    assert watcher.scan() == [helpers]
+    watcher.folders_checked = 0  # the folders are due now
+    assert watcher.scan() == []
+    assert helpers not in watcher.files
+    # Deleted, then re-created before a poll saw it gone: a change as any other.
+    write(helpers, 'Y = 3\n')
+    watcher.folders_checked = 0
+    assert watcher.scan() == [helpers]

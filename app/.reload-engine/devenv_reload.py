@@ -133,10 +133,12 @@ class AppFolderWatcher(object):
             self.folders_checked = now
         for folder, sig in folders:
             if folder in self.dirs and self._stat(folder) != sig:
-                before = set(self.files)
+                before = dict(self.files)
                 self._list(folder)
-                after = set(self.files)
-                changed.extend(sorted(after ^ before))
+                # New files, and removed ones the polls below had not yet seen gone: a deletion
+                # they reported (its signature is None) must not start a second reload.
+                changed.extend(sorted(p for p in self.files if p not in before))
+                changed.extend(sorted(p for p in before if p not in self.files and before[p] is not None))
         for table in (self.files, self.extra):
             for path, sig in list(table.items()):
                 now = self._stat(path)
