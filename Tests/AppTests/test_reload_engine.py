@@ -314,3 +314,76 @@ def test_a_deleted_file_is_one_change_not_two(folder):
     write(helpers, 'Y = 3\n')
     watcher.folders_checked = 0
     assert watcher.scan() == [helpers]
+
+
+def tree(root, paths):
+    for path in paths:
+        full = os.path.join(root, path)
+        if not os.path.isdir(os.path.dirname(full)):
+            os.makedirs(os.path.dirname(full))
+        if not path.endswith('/'):
+            write(full, '# %s\n' % path)
+
+
+def watched(watcher, root):
+    return sorted(os.path.relpath(p, root) for p in watcher.files)
+
+
+def test_what_is_not_the_app_s_code_is_not_watched(folder):
+    """A vendored Flask is 176 files, each a round trip to the host per poll on a VirtualBox shared
+    folder (issue 20.11): installations and tool folders are not the app's code."""
+    tree(folder, ['application.py', 'pkg/__init__.py', 'pkg/mod.py', 'static/',
+                  'venv/pyvenv.cfg', 'venv/lib/python2.7/site-packages/flask/__init__.py', 'venv/bin/helper.py',
+                  'oldenv/bin/activate', 'oldenv/lib/x.py', 'oldenv/bin/y.py',
+                  'lib/Flask-1.1.4.dist-info/METADATA', 'lib/flask/__init__.py', 'lib/flask/app.py',
+                  'node_modules/tool/build.py', 'site-packages/z.py', 'dist-packages/w.py',
+                  '.git/hooks/hook.py', '__pycache__/cached.py', '.venv/bin/activate_this.py'])
+    watcher = devenv_reload.AppFolderWatcher(folder)
+    assert watched(watcher, folder) == ['application.py', 'pkg/__init__.py', 'pkg/mod.py']
+    # A package of the app's own that happens to hold an egg-info (pip install -e) is the app's.
+    tree(folder, ['mylib/__init__.py', 'mylib/mylib.egg-info/PKG-INFO'])
+    watcher = devenv_reload.AppFolderWatcher(folder)
+    assert 'mylib/__init__.py' in watched(watcher, folder)
+
+
+def test_symlinks_are_followed_only_inside_the_app_folder(folder):
+    app, outside = os.path.join(folder, 'app'), os.path.join(folder, 'outside')
+    tree(folder, ['app/application.py', 'app/pkg/mod.py', 'outside/shared.py', 'outside/more/deep.py'])
+    os.symlink(outside, os.path.join(app, 'vendor'))
+    os.symlink(os.path.join(outside, 'shared.py'), os.path.join(app, 'shared.py'))
+    os.symlink(app, os.path.join(app, 'loop'))
+    os.symlink(os.path.join(app, 'pkg'), os.path.join(app, 'alias'))
+    os.symlink(os.path.join(app, 'pkg', 'mod.py'), os.path.join(app, 'mod_link.py'))
+    watcher = devenv_reload.AppFolderWatcher(app)
+    assert watched(watcher, app) == ['application.py', 'mod_link.py', 'pkg/mod.py']
+    # Changing the file behind a symlink inside the app folder is a change.
+    write(os.path.join(app, 'pkg', 'mod.py'), 'changed = True\n', mtime=time.time() + 5)
+    assert sorted(watcher.scan()) == [os.path.join(app, 'mod_link.py'), os.path.join(app, 'pkg', 'mod.py')]
+
+
+def test_the_watcher_keeps_within_its_stat_budget_on_a_big_tree(folder):
+    """200 files polled every 25 ms: at most budget * interval stat calls a scan; a file changed
+    recently is looked at every scan, any other within files / budget seconds."""
+    paths = ['pkg%02d/mod%02d.py' % (d, f) for d in range(20) for f in range(10)]
+    tree(folder, paths)
+    for n, path in enumerate(paths):
+        stamp = 1700000000 + n
+        os.utime(os.path.join(folder, path), (stamp, stamp))
+    watcher = devenv_reload.AppFolderWatcher(folder, folder_interval=3600, interval=0.025, budget=1000, hot=8)
+    assert len(watcher.files) == 200 and watcher.per_scan == 25
+    # At first the hot files are the most recently modified ones.
+    assert sorted(os.path.relpath(p, folder) for p in watcher.hot) == sorted(paths[-8:])
+    watcher.calls = 0
+    for _ in range(40):
+        assert watcher.scan() == []
+    assert watcher.calls == 40 * 25
+    # A save to a cold file is noticed within a round of the cold ones (192 files, 17 a scan).
+    cold = os.path.join(folder, paths[0])
+    write(cold, 'changed = 1\n', mtime=1800000000)
+    scans = 1
+    while cold not in watcher.scan():
+        scans += 1
+        assert scans <= 12, 'a cold file was not looked at within a round'
+    # Now it is hot: its next save is noticed by the next scan.
+    write(cold, 'changed = 2\n', mtime=1800000001)
+    assert watcher.scan() == [cold]

@@ -60,63 +60,204 @@ def signature(path):
     return (st.st_mtime, st.st_ctime, st.st_size, st.st_ino, st.st_mode & 0o170000)
 
 
+def _signature_of(st):
+    return (st.st_mtime, st.st_ctime, st.st_size, st.st_ino, st.st_mode & 0o170000)
+
+
+_FILE, _FOLDER = 0o100000, 0o040000
+_MISSING = object()
+# Folders that hold no code of the app's own, never watched: on a VirtualBox shared folder every
+# stat is a round trip to the host, and a vendored Flask alone is 176 files.
+SKIP_FOLDERS = frozenset(["__pycache__", "node_modules", "site-packages", "dist-packages"])
+# At most this many stat calls a second for the files (a 200-file tree polled every 25 ms would
+# take 8,000): the HOT_FILES most recently changed ones every poll, the others in turn.
+STAT_BUDGET = 1000
+HOT_FILES = 8
+
+
+def _not_app_code(folder, names):
+    """Whether a folder below the app folder is an installation rather than the app's code: a
+    virtualenv, or a `pip install --target` folder (packages' .dist-info without an __init__.py)."""
+    if "pyvenv.cfg" in names:  # venv, virtualenv >= 20
+        return True
+    if "bin" in names and "lib" in names and os.path.isfile(os.path.join(folder, "bin", "activate")):
+        return True  # older virtualenv
+    return "__init__.py" not in names and any(n.endswith((".dist-info", ".egg-info")) for n in names)
+
+
 class AppFolderWatcher(object):
     """Notices saves under the app folder with as few file-system calls as possible: on a
-    VirtualBox shared folder each stat is a round trip to the host. A scan stats each known .py
-    file, and every folder_interval seconds each folder; only a folder whose own stat changed is
-    listed again (a new or removed module). A file counts as changed when its mtime, ctime, size or inode differs: on
-    filesystems with one-second mtimes, two saves in one second differ in size or inode (an
-    editor's save-by-rename makes a new inode) even when the mtime is the same."""
+    VirtualBox shared folder each stat is a round trip to the host.
 
-    def __init__(self, root, ignore=(), folder_interval=0.0):
+    A scan stats the known .py files, and every folder_interval seconds each folder; only a folder
+    whose own stat changed is listed again (a new or removed module). A file counts as changed
+    when its mtime, ctime, size or inode differs: on filesystems with one-second mtimes, two saves
+    in one second differ in size or inode (an editor's save-by-rename makes a new inode) even when
+    the mtime is the same.
+
+    Limits: dot-folders, SKIP_FOLDERS, virtualenvs and pip --target folders are not the app's
+    code and are not watched; a symlink is followed only when it leads to a place inside the app
+    folder not already watched. With a budget (stat calls a second), a scan stats at most
+    budget * interval files: the `hot` most recently changed every scan, the others in turn, so a
+    save to a file not touched for a while is noticed within (files / budget) seconds, then it is
+    hot."""
+
+    def __init__(self, root, ignore=(), folder_interval=0.0, interval=0.025, budget=None, hot=HOT_FILES):
         self.root = root
+        self.real_root = os.path.realpath(root)
         self.ignore = set(ignore)
         self.folder_interval = folder_interval
+        self.per_scan = max(hot + 1, int(budget * interval)) if budget else None
+        self.hot_size = hot
         self.folders_checked = time.time()
-        self.calls = 0  # stat/listdir calls made, for the benchmark's cost figure
-        self.files = {}
-        self.dirs = {}
+        self.calls = 0  # stat/lstat/listdir calls made, for the benchmark's cost figure
+        self.files = {}  # path -> signature; None once a poll saw the file gone
+        self.dirs = {}  # watched folder -> signature
+        self.real_dirs = {}  # watched folder -> its real path
+        self.skipped = set()  # folders seen and left alone
         self.extra = {}
+        self.hot = []  # most recently changed first
+        self.cold = []
+        self.cursor = 0
         self._list(root)
+        self._sort()
 
     def _stat(self, path):
         self.calls += 1
         return signature(path)
 
-    def _list(self, folder):
-        """(Re)lists one folder: its stat, its .py files, its subfolders."""
-        self.dirs[folder] = self._stat(folder)
+    def _inside(self, real):
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def _entry(self, path):
+        """(signature, is a symlink) of a folder entry, following a symlink only into the app
+        folder (signature None otherwise)."""
         self.calls += 1
         try:
-            names = os.listdir(folder)
+            st = os.lstat(path)
         except OSError:
-            names = []
+            return None, False
+        if st.st_mode & 0o170000 == 0o120000:
+            if not self._inside(os.path.realpath(path)):
+                return None, True
+            return self._stat(path), True
+        return _signature_of(st), False
+
+    def _listdir(self, folder):
+        self.calls += 1
+        try:
+            return os.listdir(folder)
+        except OSError:
+            return []
+
+    def _list(self, folder, names=None, links=None):
+        """(Re)lists one folder: its stat, its .py files, its subfolders. Returns the files it
+        found new (or back) and those gone that no poll had seen gone. Symlinked subfolders come
+        last, after every real folder below this one: the real name wins over a second one."""
+        top = links is None
+        links = [] if top else links
+        added, removed = [], []
+        self.dirs[folder] = self._stat(folder)
+        self.real_dirs[folder] = os.path.realpath(folder)
+        if names is None:
+            names = self._listdir(folder)
         prefix = folder.rstrip(os.sep) + os.sep
-        seen_files = set()
+        present = set()
         for name in names:
-            if name.startswith(".") or name == "__pycache__":
+            if name.startswith("."):
                 continue
             path = prefix + name
             if name.endswith(".py"):
-                if path not in self.ignore:
-                    seen_files.add(path)
-                    if path not in self.files:
-                        self.files[path] = self._stat(path)
-            elif "." not in name and path not in self.dirs:
-                sig = self._stat(path)
-                if sig is not None and sig[4] == 0o040000:
-                    self._list(path)
-        for path in [p for p in self.files if os.path.dirname(p) == folder and p not in seen_files]:
-            del self.files[path]
-        for path in [d for d in self.dirs if os.path.dirname(d) == folder and os.path.basename(d) not in names]:
-            self._forget(path)
+                if path in self.ignore:
+                    continue
+                known = self.files.get(path, _MISSING)
+                if known is not _MISSING and known is not None:
+                    present.add(path)  # the polls look after it
+                    continue
+                sig = self._entry(path)[0]
+                if sig is not None and sig[4] == _FILE:
+                    present.add(path)
+                    self.files[path] = sig
+                    added.append(path)
+            elif "." not in name and name not in SKIP_FOLDERS:
+                if path in self.dirs or path in self.skipped:
+                    present.add(path)
+                    continue
+                sig, link = self._entry(path)
+                if sig is None or sig[4] != _FOLDER:
+                    continue
+                present.add(path)
+                if link:
+                    links.append(path)
+                    continue
+                self._list_folder(path, added, removed, links)
+        for path in [p for p in self.files if os.path.dirname(p) == folder and p not in present]:
+            if self.files.pop(path) is not None:
+                removed.append(path)
+        for path in [d for d in self.dirs if os.path.dirname(d) == folder and d != folder and d not in present]:
+            removed.extend(self._forget(path))
+        for path in [d for d in self.skipped if os.path.dirname(d) == folder and d not in present]:
+            self.skipped.discard(path)
+        while top and links:
+            self._list_folder(links.pop(0), added, removed, links)
+        return added, removed
+
+    def _list_folder(self, path, added, removed, links):
+        inner = self._listdir(path)
+        if os.path.realpath(path) in self.real_dirs.values() or _not_app_code(path, inner):
+            self.skipped.add(path)  # a loop, a second name for a watched folder, or no code
+            return
+        more, gone = self._list(path, inner, links)
+        added.extend(more)
+        removed.extend(gone)
 
     def _forget(self, folder):
         prefix = folder + os.sep
         for d in [d for d in self.dirs if d == folder or d.startswith(prefix)]:
             del self.dirs[d]
+            self.real_dirs.pop(d, None)
+        for d in [d for d in self.skipped if d.startswith(prefix)]:
+            self.skipped.discard(d)
+        gone = []
         for f in [f for f in self.files if f.startswith(prefix)]:
-            del self.files[f]
+            if self.files.pop(f) is not None:
+                gone.append(f)
+        return gone
+
+    def _sort(self):
+        """Hot: the files changed most recently (at first, by mtime); cold: the rest."""
+        hot = [p for p in self.hot if p in self.files]
+        if len(hot) < self.hot_size:
+            recent = sorted((p for p in self.files if p not in hot and self.files[p] is not None),
+                            key=lambda p: self.files[p][0], reverse=True)
+            hot += recent[:self.hot_size - len(hot)]
+        self.hot = hot[:self.hot_size]
+        hot_set = set(self.hot)
+        self.cold = sorted(p for p in self.files if p not in hot_set)
+
+    def _heat(self, path):
+        if path not in self.files:
+            return
+        if path in self.hot:
+            self.hot.remove(path)
+        elif path in self.cold:
+            self.cold.remove(path)
+        self.hot.insert(0, path)
+        while len(self.hot) > self.hot_size:
+            self.cold.append(self.hot.pop())
+
+    def _due(self):
+        """The files this scan stats: all of them, or within the budget the hot ones and the next
+        cold ones in turn."""
+        if self.per_scan is None or len(self.files) <= self.per_scan:
+            return list(self.files)
+        due = [p for p in self.hot if p in self.files]
+        count = min(self.per_scan - len(due), len(self.cold))
+        if count > 0:
+            start = self.cursor % len(self.cold)
+            due += (self.cold[start:] + self.cold[:start])[:count]
+            self.cursor = start + count
+        return due
 
     def add_extra_file(self, path):
         if path not in self.extra and path not in self.files:
@@ -128,24 +269,32 @@ class AppFolderWatcher(object):
         now = time.time()
         if self.folders_checked > now:  # the clock stepped back (NTP, VirtualBox time sync)
             self.folders_checked = now - self.folder_interval
-        folders = list(self.dirs.items()) if now - self.folders_checked >= self.folder_interval else []
-        if folders:
+        if now - self.folders_checked >= self.folder_interval:
             self.folders_checked = now
-        for folder, sig in folders:
-            if folder in self.dirs and self._stat(folder) != sig:
-                before = dict(self.files)
-                self._list(folder)
-                # New files, and removed ones the polls below had not yet seen gone: a deletion
-                # they reported (its signature is None) must not start a second reload.
-                changed.extend(sorted(p for p in self.files if p not in before))
-                changed.extend(sorted(p for p in before if p not in self.files and before[p] is not None))
-        for table in (self.files, self.extra):
-            for path, sig in list(table.items()):
-                now = self._stat(path)
-                if now != sig:
-                    table[path] = now
-                    if path not in changed:
-                        changed.append(path)
+            relisted = False
+            for folder, sig in list(self.dirs.items()):
+                if folder in self.dirs and self._stat(folder) != sig:
+                    # New files, and removed ones the polls had not yet seen gone: a deletion
+                    # they reported (its signature is None) must not start a second reload.
+                    added, removed = self._list(folder)
+                    changed.extend(sorted(added) + sorted(removed))
+                    relisted = True
+            if relisted:
+                self._sort()
+        for path in self._due():
+            sig = self._stat(path)
+            if sig != self.files[path]:
+                self.files[path] = sig
+                if path not in changed:
+                    changed.append(path)
+        for path, sig in list(self.extra.items()):
+            now = self._stat(path)
+            if now != sig:
+                self.extra[path] = now
+                if path not in changed:
+                    changed.append(path)
+        for path in changed:
+            self._heat(path)
         return changed
 
 
@@ -153,7 +302,8 @@ class LiveReload(object):
     """The master's side: watch, then replace all workers at once without a gap (see top)."""
 
     def __init__(self, root, config_file):
-        self.watcher = AppFolderWatcher(root, ignore=[config_file], folder_interval=FOLDER_INTERVAL)
+        self.watcher = AppFolderWatcher(root, ignore=[config_file], folder_interval=FOLDER_INTERVAL,
+                                        interval=INTERVAL, budget=STAT_BUDGET)
         self.ready_r, self.ready_w = os.pipe()
         for fd in (self.ready_r, self.ready_w):
             _util.set_non_blocking(fd)
