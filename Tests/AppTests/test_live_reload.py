@@ -2,6 +2,9 @@
 that fails to import never takes the server down, a fix is live within a second, and no request
 ever goes unanswered meanwhile."""
 import os
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
 
@@ -301,3 +304,64 @@ def test_deleting_a_module_reloads_once(mariadb):
         assert get(server.url) == (200, GREETING)
     finally:
         server.stop()
+
+
+def compile_pyc(path):
+    """What a `python` run on the host leaves beside a module: its bytecode, stamped with the
+    source's mtime in whole seconds."""
+    python = os.environ.get('PYTHON27') or 'python2.7'
+    subprocess.check_call([python, '-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)',
+                           path])
+    assert os.path.exists(path + 'c')
+
+
+def test_source_always_wins_over_bytecode_left_in_the_app_folder(mariadb):
+    """Python 2 imports x.pyc when its recorded mtime (whole seconds) equals x.py's, whatever the
+    source says now, and imports an orphan x.pyc whose x.py is gone (issue 20.7)."""
+    server = Gunicorn(mariadb.env())
+    path = server.app_file()
+    original = read(path)
+    second = int(time.time()) - 100
+    # The host ran the app once (bytecode of the old greeting), then the file was saved again in
+    # the same second.
+    save(path, original.replace('Hello Devops 123', 'Hello Devops 111'))
+    os.utime(path, (second, second))
+    compile_pyc(path)
+    save(path, original.replace('Hello Devops 123', 'Hello Devops 222'))
+    os.utime(path, (second, second))
+    helpers = os.path.join(server.dir, 'helpers.py')
+    save(helpers, 'WORD = "helped"\n')
+    compile_pyc(helpers)
+    try:
+        server.start()
+        assert get(server.url) == (200, 'Hello Devops 222, 1234!')
+        # A module deleted on the host stays deleted, though its .pyc is still there.
+        save(path, append('import helpers')(read(path)).replace('Hello Devops 222', 'Hello Devops 444'))
+        wait_until(lambda: get(server.url) == (200, 'Hello Devops 444, 1234!'), 5, what='the import of helpers')
+        os.remove(helpers)
+        wait_for_traceback(server.url, 'ImportError: No module named helpers')
+    finally:
+        server.stop()
+
+
+def test_no_bytecode_is_written_without_pythondontwritebytecode(mariadb):
+    """The image sets PYTHONDONTWRITEBYTECODE and the test runner exports it: here it is unset,
+    as in any other environment, and still no .pyc appears beside a module the app imports,
+    in the app folder or in a library folder."""
+    library = tempfile.mkdtemp(prefix='devenv-lib-')
+    save(os.path.join(library, 'libmod.py'), 'LIB = 1\n')
+    server = Gunicorn(mariadb.env())
+    server.env.pop('PYTHONDONTWRITEBYTECODE', None)
+    server.env['PYTHONPATH'] = os.pathsep.join([server.env['PYTHONPATH'], library])
+    save(os.path.join(server.dir, 'helpers.py'), 'WORD = "helped"\n')
+    save(server.app_file(), append('import helpers, libmod')(read(server.app_file())))
+    try:
+        server.start()
+        assert get(server.url) == (200, GREETING)
+        edit_greeting(server.app_file(), 'Hello Devops 333')
+        wait_until(lambda: get(server.url)[1] == 'Hello Devops 333, 1234!', 5, what='the edit to be live')
+        written = [name for folder in (server.dir, library) for name in os.listdir(folder) if name.endswith('.pyc')]
+        assert written == [], written
+    finally:
+        server.stop()
+        shutil.rmtree(library, ignore_errors=True)

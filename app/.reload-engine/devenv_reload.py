@@ -389,6 +389,7 @@ class LiveReload(object):
 # module, and so the state below, stays.
 _live = None
 _installed = False
+_app_dir = None
 
 
 def _arbiter_sleep(self):
@@ -444,6 +445,12 @@ def pre_fork(server, worker):
     worker.devenv_baseline = dict(live.watcher.files)
     worker.devenv_report = live.reported != live.generation
     live.reported = live.generation
+
+
+def post_fork(server, worker):
+    """Runs in each new worker before it imports the app: its modules come from source only."""
+    if server.cfg.reload and _app_dir is not None:
+        _import_from_source(_app_dir)
 
 
 def post_worker_init(worker):
@@ -564,6 +571,98 @@ class _MasterPolls(object):
         pass
 
 
+class SourceImporter(object):
+    """A sys.path hook for the folders in the app folder: their modules are compiled from the .py
+    source on every import, never read from bytecode. Python 2 imports x.pyc whenever its
+    recorded source mtime (whole seconds) equals x.py's, and PYTHONDONTWRITEBYTECODE only stops
+    writing: a .pyc made by a `python` run on the host was imported instead of a same-second edit,
+    and a deleted module still imported from its orphan .pyc. Here a .pyc is never a module;
+    packages and C extensions are found as Python 2 finds them (package, extension, source)."""
+
+    root = None  # the app folder's real path, set in each worker
+
+    def __init__(self, path):
+        real = os.path.realpath(path or os.curdir)
+        root = SourceImporter.root
+        if root is None or not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
+            raise ImportError("not in the app folder")
+        self.path = path
+
+    def find_module(self, fullname, path=None):
+        import imp
+        base = os.path.join(self.path, fullname.rpartition(".")[2])
+        init = os.path.join(base, "__init__.py")
+        if os.path.isfile(init):
+            return _SourceLoader(init, True)
+        for suffix, _, kind in imp.get_suffixes():
+            if kind == imp.C_EXTENSION and os.path.isfile(base + suffix):
+                return _ExtensionLoader(base + suffix)
+        if os.path.isfile(base + ".py"):
+            return _SourceLoader(base + ".py", False)
+        return None  # on to the next sys.path entry, as Python's own search does
+
+
+class _SourceLoader(object):
+    def __init__(self, filename, package):
+        self.filename = filename
+        self.package = package
+
+    def load_module(self, fullname):
+        import imp
+        code = compile(self.get_source(fullname), self.filename, "exec", 0, True)
+        module = sys.modules.get(fullname)
+        new = module is None
+        if new:
+            module = sys.modules[fullname] = imp.new_module(fullname)
+        module.__file__ = self.filename
+        module.__loader__ = self
+        if self.package:
+            module.__path__ = [os.path.dirname(self.filename)]
+            module.__package__ = fullname
+        elif "." in fullname:
+            module.__package__ = fullname.rpartition(".")[0]
+        try:
+            exec(code, module.__dict__)
+        except:  # noqa: E722 -- as Python's import: a module that failed is not left behind
+            if new:
+                sys.modules.pop(fullname, None)
+            raise
+        return sys.modules[fullname]
+
+    def get_source(self, fullname):
+        with open(self.filename, "rU") as f:
+            return f.read()
+
+    def get_filename(self, fullname):
+        return self.filename
+
+    def is_package(self, fullname):
+        return self.package
+
+    def get_data(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+
+class _ExtensionLoader(object):
+    def __init__(self, filename):
+        self.filename = filename
+
+    def load_module(self, fullname):
+        import imp
+        return imp.load_dynamic(fullname, self.filename)
+
+
+def _import_from_source(app_dir):
+    SourceImporter.root = os.path.realpath(app_dir)
+    if SourceImporter not in sys.path_hooks:
+        sys.path_hooks.insert(0, SourceImporter)
+    sys.path_importer_cache.clear()  # entries looked up before the hook was there
+    pkg_resources = sys.modules.get("pkg_resources")
+    if pkg_resources is not None:  # resources of the app's packages are files on disk
+        pkg_resources.register_loader_type(_SourceLoader, pkg_resources.DefaultProvider)
+
+
 def preload(names, app_dir):
     """Imports the heavy libraries in the master, never a module from the app folder. Gunicorn has
     made the app folder sys.path[0] (and '' is the working directory, the app folder too): both
@@ -599,7 +698,8 @@ def preload(names, app_dir):
 def install(reload, app_dir, config_file):
     """Called by the config file each time Gunicorn reads it: patches Gunicorn (once) and, in
     reload mode, starts the engine (once per master) after preloading the libraries."""
-    global _live, _installed
+    global _live, _installed, _app_dir
+    _app_dir = app_dir
     if not _installed:
         _Arbiter.reap_workers = reap_workers  # in every mode: the master is PID 1 either way
         _Arbiter.sleep = _arbiter_sleep
