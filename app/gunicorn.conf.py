@@ -34,4 +34,5 @@ devenv_reload.install(reload, _app_dir, os.path.abspath(__file__))
 pre_fork = devenv_reload.pre_fork
 post_fork = devenv_reload.post_fork
 post_worker_init = devenv_reload.post_worker_init
+worker_abort = devenv_reload.worker_abort
 worker_exit = devenv_reload.worker_exit

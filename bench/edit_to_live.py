@@ -13,7 +13,7 @@ import time
 from harness import APP_DIR, ENGINE_DIR, ROOT, Gunicorn, MariaDB, edit_greeting, get
 
 # The last commit with the old engine (per-worker poll every 0.2 s, Gunicorn's own restart).
-BEFORE_COMMIT = 'f500342'
+BEFORE_COMMIT = '3787cd8'
 LIVE_TIMEOUT = 5.0
 
 
@@ -146,6 +146,7 @@ def main(edits):
     if before:
         runs.append(('before (%s)' % BEFORE_COMMIT, before, {}))
     runs += [('after', current, {}),
+             ('after, settle 0.05 s', current, {'RELOAD_SETTLE': '0.05'}),
              ('after, poll every 0.2 s', current, {'RELOAD_INTERVAL': '0.2'}),
              ('after, no preload in master', current, {'GUNICORN_PRELOAD': ''})]
     db = MariaDB()

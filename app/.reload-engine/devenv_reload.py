@@ -20,9 +20,11 @@ refuses any Gunicorn but the one it was written against, GUNICORN_VERSION.
 Sources: gunicorn 19.10.0 arbiter.py (sleep, manage_workers, spawn_worker, reap_workers: exit
 codes 3/4 halt the master), workers/base.py (init_process, load_wsgi), reloader.py, util.py.
 """
+import base64
 import errno
 import os
 import select
+import signal
 import sys
 import time
 import traceback
@@ -50,6 +52,13 @@ PRELOAD = [m.strip() for m in os.getenv("GUNICORN_PRELOAD", "flask,jinja2.ext,My
 # A worker waits at most this long for the workers it replaces to exit (one busy in a long
 # request finishes it, but accepts nothing new once told to stop).
 HANDOFF_CAP = 1.0
+# New workers take over only once a scan has seen no change for SETTLE seconds (at least one
+# clean poll after the change), so a change written in steps (several files, a checkout) goes
+# live whole; FAILED_SETTLE when the new code fails to import, so a module truncated and written
+# again a moment later never shows its half-written state as a 500. The settle overlaps the new
+# workers' import, which takes about as long.
+SETTLE = float(os.getenv("RELOAD_SETTLE") or INTERVAL)
+FAILED_SETTLE = 0.3
 
 
 def signature(path):
@@ -263,13 +272,14 @@ class AppFolderWatcher(object):
         if path not in self.extra and path not in self.files:
             self.extra[path] = self._stat(path)
 
-    def scan(self):
-        """The paths that changed (saved, created or deleted) since the last scan."""
+    def scan(self, folders=False):
+        """The paths that changed (saved, created or deleted) since the last scan. The folders
+        are looked at every folder_interval seconds, or now with folders=True."""
         changed = []
         now = time.time()
         if self.folders_checked > now:  # the clock stepped back (NTP, VirtualBox time sync)
             self.folders_checked = now - self.folder_interval
-        if now - self.folders_checked >= self.folder_interval:
+        if folders or now - self.folders_checked >= self.folder_interval:
             self.folders_checked = now
             relisted = False
             for folder, sig in list(self.dirs.items()):
@@ -298,39 +308,102 @@ class AppFolderWatcher(object):
         return changed
 
 
+class _Generation(object):
+    """The workers forked for one state of the code, before they serve."""
+
+    def __init__(self, number, old, base, now):
+        self.number = number
+        self.old = frozenset(old)  # the serving workers they replace
+        self.base = base
+        self.started = now
+        # The master closes its end at the hand-off: the workers' signal to go.
+        self.go_r, self.go_w = _pipe()
+        self.crash = None  # why a worker of it died while importing: the others answer that
+
+
 class LiveReload(object):
-    """The master's side: watch, then replace all workers at once without a gap (see top)."""
+    """The master's side (see the top): watch; on a change fork a generation of workers beside
+    the serving ones; hand off once all of them reported and the code has settled; drop them and
+    start again when the code changes before that."""
 
     def __init__(self, root, config_file):
         self.watcher = AppFolderWatcher(root, ignore=[config_file], folder_interval=FOLDER_INTERVAL,
                                         interval=INTERVAL, budget=STAT_BUDGET)
-        self.ready_r, self.ready_w = os.pipe()
+        self.ready_r, self.ready_w = _pipe()
         for fd in (self.ready_r, self.ready_w):
             _util.set_non_blocking(fd)
-            _util.close_on_exec(fd)
-        self.ready = set()
-        self.pending = None
-        self.cycle = None
-        self.retiring = ()
+        self.buffer = b""
+        self.reports = {}  # worker pid -> "loaded" or "failed", as the worker reported
+        self.stacks = {}  # worker pid -> where its import was when the worker timeout stopped it
+        self.exits = []  # (pid, worker, status) from the reaper, for step()
+        self.cycle = None  # the generation under way
+        # Workers the master killed (SIGKILL): of a generation dropped before its hand-off, or to
+        # answer a crash instead. The reaper takes them out (a signal handler: set.discard only).
+        self.discarded = set()
+        self.killed = set()
+        self.lingering = []  # go pipes' write ends of dropped generations, closed once they are gone
+        self.retiring = set()
         self.retiring_since = 0.0
+        self.pending = None
+        self.last_change = 0.0
+        self.last_scan = 0.0
+        self.next_scan = 0.0
         self.generation = 0
         self.reported = -1
-        self.next_scan = 0.0
+        self.page = None  # what the serving workers answer when their import crashed
         self.extra_added = False
 
-    def drain_ready(self):
-        data = b""
+    # -- what the workers say ------------------------------------------------------------------
+
+    def drain(self):
+        """Reads the workers' reports: "PID loaded", "PID failed", "PID stack BASE64"."""
         while True:
             try:
-                chunk = os.read(self.ready_r, 4096)
+                chunk = os.read(self.ready_r, 65536)
             except OSError:
                 break
             if not chunk:
                 break
-            data += chunk
-        for line in data.split(b"\n"):
-            if line.strip().isdigit():
-                self.ready.add(int(line))
+            self.buffer += chunk
+        lines = self.buffer.split(b"\n")
+        self.buffer = lines.pop()
+        for line in lines:
+            parts = line.split(b" ", 2)
+            if len(parts) < 2 or not parts[0].isdigit():
+                continue
+            pid = int(parts[0])
+            if parts[1] == b"stack" and len(parts) == 3:
+                self.stacks[pid] = base64.b64decode(parts[2]).decode("utf-8", "replace")
+            elif parts[1] in (b"loaded", b"failed"):
+                self.reports[pid] = parts[1].decode("ascii")
+
+    def worker_exited(self, pid, worker, status):
+        """Called by the reaper, in SIGCHLD's handler between any two bytecodes of the master:
+        records the exit for step() and touches nothing the main loop iterates."""
+        if pid in self.discarded:
+            self.discarded.discard(pid)
+            self.killed.discard(pid)
+            return
+        self.exits.append((pid, worker, status))
+
+    def handle_exit(self, arbiter, pid, worker, status):
+        report = self.reports.pop(pid, None)
+        stack = self.stacks.pop(pid, None)
+        if pid in self.killed:
+            self.killed.discard(pid)
+            return
+        if report is not None or getattr(worker, "devenv_page", None) is not None:
+            return  # it had loaded (or answered a crash): Gunicorn's usual replacement
+        reason = _why_it_died(status, worker, arbiter.timeout, stack)
+        arbiter.log.error("The app could not be loaded: %s", reason)
+        cycle = self.cycle
+        if cycle is not None and pid not in cycle.old:
+            if cycle.crash is None:
+                cycle.crash = reason
+        else:  # a serving worker that never loaded: at start-up, or a replacement
+            self.page = reason
+
+    # -- the master's loop ---------------------------------------------------------------------
 
     def step(self, arbiter):
         now = time.time()
@@ -338,51 +411,157 @@ class LiveReload(object):
             for path in arbiter.cfg.reload_extra_files or ():
                 self.watcher.add_extra_file(os.path.abspath(path))
             self.extra_added = True
+        exits, self.exits = self.exits, []
+        self.drain()  # after taking the exits: a worker's report, written before it exited, is in
+        for exit in exits:
+            self.handle_exit(arbiter, *exit)
         if self.next_scan - now > INTERVAL:  # the clock stepped back: scan now, not X seconds later
             self.next_scan = now
         if now >= self.next_scan:
             self.next_scan = now + INTERVAL
-            changed = self.watcher.scan()
-            if changed and self.pending is None:
-                self.pending = changed[0]
+            # During a reload the folders too are looked at on every scan: the next step of a
+            # change written in steps may be a new module.
+            changed = self.watcher.scan(folders=self.cycle is not None)
+            self.last_scan = now
+            if changed:
+                self.last_change = now
+                if self.cycle is not None:
+                    self.restart(arbiter, changed[0], now)
+                elif self.pending is None:
+                    self.pending = changed[0]
+        self.retiring = set(pid for pid in self.retiring if pid in arbiter.WORKERS)
         if self.cycle is not None:
             self.check_cycle(arbiter, now)
         elif self.pending is not None:
-            still_leaving = [p for p in self.retiring if p in arbiter.WORKERS]
-            if not still_leaving or now - self.retiring_since > HANDOFF_CAP:
+            if not self.retiring or now - self.retiring_since > HANDOFF_CAP:
                 self.start_cycle(arbiter, self.pending, now)
                 self.pending = None
+        if self.lingering and not self.discarded:
+            for fd in self.lingering:
+                _close(fd)
+            self.lingering = []
 
-    def start_cycle(self, arbiter, path, now):
+    def start_cycle(self, arbiter, path, now, old=None):
         arbiter.log.info("Worker reloading: %s modified", path)
-        old = set(arbiter.WORKERS)
-        base = arbiter.num_workers
+        if old is None:
+            old = [pid for pid in list(arbiter.WORKERS)
+                   if pid not in self.discarded and pid not in self.killed and pid not in self.retiring]
         self.generation += 1
-        self.ready = set()
-        self.cycle = {"old": old, "base": base, "target": base + base, "started": now}
-        # Fork them here: manage_workers() -> spawn_workers() sleeps up to 0.1 s between forks.
-        arbiter.num_workers = base + base
-        for _ in range(base + base - len(arbiter.WORKERS)):
-            arbiter.spawn_worker()
+        self.cycle = _Generation(self.generation, old, arbiter.num_workers, now)
+        self.manage(arbiter)  # forks them now, not after the main loop's next turn
+
+    def restart(self, arbiter, path, now):
+        """The code changed again before the hand-off: the new workers may have imported some of
+        it; they never accepted a request. Kill them, fork others."""
+        cycle = self.cycle
+        for pid in list(arbiter.WORKERS):
+            if pid not in cycle.old and pid not in self.discarded:
+                self.discarded.add(pid)
+                _kill(pid, signal.SIGKILL)
+        self.lingering.append(cycle.go_w)  # open until they are gone: EOF would be their go
+        _close(cycle.go_r)
+        self.cycle = None
+        self.start_cycle(arbiter, path, now, old=cycle.old)
 
     def check_cycle(self, arbiter, now):
         cycle = self.cycle
-        # Over a copy: Gunicorn's SIGCHLD handler (handle_chld -> reap_workers) pops from WORKERS
+        # A copy: Gunicorn's SIGCHLD handler (handle_chld -> reap_workers) pops from WORKERS
         # between any two bytecodes of the master, and a size change mid-iteration would raise
-        # RuntimeError into its main loop, which halts. list(dict) copies in C, between none.
-        new = [pid for pid in list(arbiter.WORKERS) if pid not in cycle["old"]]
-        done = len(new) >= cycle["base"] and all(pid in self.ready for pid in new)
-        if not done and now - cycle["started"] > max(10, arbiter.timeout):
-            arbiter.log.warning("New workers not ready after %.0f s: replacing the old ones anyway",
-                                now - cycle["started"])
-            done = True
-        if done:
-            # manage_workers() now stops the oldest workers, the old ones (SIGTERM: graceful).
-            if arbiter.num_workers == cycle["target"]:
-                arbiter.num_workers = cycle["base"]
-            self.retiring = tuple(cycle["old"])
-            self.retiring_since = now
-            self.cycle = None
+        # RuntimeError into its main loop, which halts. dict(dict) copies in C, between none.
+        workers = dict(arbiter.WORKERS)
+        new = [pid for pid in workers
+               if pid not in cycle.old and pid not in self.discarded and pid not in self.killed]
+        if cycle.crash is not None:
+            # One of them died importing: the others answer the crash too, not a working app.
+            loaded = [pid for pid in new if getattr(workers[pid], "devenv_page", None) is None]
+            for pid in loaded:
+                self.killed.add(pid)
+                _kill(pid, signal.SIGKILL)
+            if loaded:
+                return
+        if len(new) < cycle.base or any(pid not in self.reports for pid in new):
+            return
+        failed = cycle.crash is not None or any(self.reports[pid] != "loaded" for pid in new)
+        if self.last_scan - self.last_change < (FAILED_SETTLE if failed else SETTLE):
+            return
+        self.hand_off(arbiter, cycle, new, now)
+
+    def hand_off(self, arbiter, cycle, new, now):
+        _close(cycle.go_w)  # the new workers go
+        _close(cycle.go_r)
+        self.page = cycle.crash
+        self.cycle = None
+        old = sorted(pid for pid in cycle.old if pid in arbiter.WORKERS)
+        arbiter.log.info("New workers ready: %s serve, %s retire", _pids(new), _pids(old))
+        self.retiring.update(old)
+        self.retiring_since = now
+        for pid in old:
+            arbiter.kill_worker(pid, signal.SIGTERM)  # graceful: a request under way is finished
+
+    def manage(self, arbiter):
+        """Gunicorn's manage_workers in reload mode: keeps arbiter.num_workers (the configured
+        count; TTIN/TTOU change it) serving, or, during a cycle, that many new workers, replacing
+        any that died. The old and retiring ones are not replaced; what the master killed is not
+        counted."""
+        workers = sorted(arbiter.WORKERS.items(), key=lambda item: item[1].age)  # items(): a copy
+        alive = [pid for pid, _ in workers if pid not in self.discarded and pid not in self.killed]
+        cycle = self.cycle
+        if cycle is not None:
+            mine = [pid for pid in alive if pid not in cycle.old]
+            wanted = cycle.base
+        else:
+            mine = [pid for pid in alive if pid not in self.retiring]
+            wanted = arbiter.num_workers
+        for _ in range(wanted - len(mine)):
+            arbiter.spawn_worker()
+        for pid in mine[:max(0, len(mine) - wanted)]:  # TTOU: the oldest go
+            arbiter.kill_worker(pid, signal.SIGTERM)
+
+
+def _pids(pids):
+    return ", ".join(str(pid) for pid in pids) or "none"
+
+
+def _pipe():
+    fds = os.pipe()
+    for fd in fds:
+        _util.close_on_exec(fd)
+    return fds
+
+
+def _close(fd):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _kill(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
+_SIGNAL_NAMES = dict((getattr(signal, name), name) for name in dir(signal)
+                     if name.startswith("SIG") and not name.startswith("SIG_") and isinstance(getattr(signal, name), int))
+
+
+def _why_it_died(status, worker, timeout, stack):
+    if getattr(worker, "aborted", False):  # Gunicorn's WORKER TIMEOUT: SIGABRT, then SIGKILL
+        why = "it was still importing after the worker timeout (%d s)" % timeout
+    elif os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        why = "the worker importing it was killed by %s" % _SIGNAL_NAMES.get(number, "signal %d" % number)
+        if number == signal.SIGKILL:
+            why += " (the kernel's OOM killer sends it when the container reaches its memory limit)"
+        elif number == signal.SIGSEGV:
+            why += " (a crash, in C code)"
+    else:
+        why = "the worker importing it exited with status %d (os._exit or exit in C code)" % os.WEXITSTATUS(status)
+    if stack:
+        why += "; it was here:\n" + stack
+    return why
 
 
 # One engine per master: a HUP re-reads the config file (which calls install() again) but this
@@ -394,9 +573,9 @@ _app_dir = None
 
 def _arbiter_sleep(self):
     """Gunicorn's Arbiter.sleep (select on its signal pipe, at most 1 s) that also polls the app
-    folder and listens for workers reporting ready. It returns to the main loop (which then
-    checks on and maintains the workers) on a signal, while a reload is under way, or after 1 s:
-    not on every poll, so an idle master stays cheap."""
+    folder and listens for workers reporting. It returns to the main loop (which then checks on
+    and maintains the workers) on a signal, while a reload is under way, or after 1 s: not on
+    every poll, so an idle master stays cheap."""
     live = _live
     if not self.cfg.reload or live is None:
         return _original_sleep(self)
@@ -412,11 +591,9 @@ def _arbiter_sleep(self):
                 signalled = True
                 while os.read(self.PIPE[0], 1):
                     pass
-            if live.ready_r in readable:
-                live.drain_ready()
         except (select.error, OSError) as e:
             number = getattr(e, "errno", None) or e.args[0]
-            if number not in (11, 4):  # EAGAIN, EINTR, as in Arbiter.sleep
+            if number not in (errno.EAGAIN, errno.EINTR):  # as in Arbiter.sleep
                 raise
         except KeyboardInterrupt:
             sys.exit()
@@ -434,48 +611,118 @@ def _arbiter_sleep(self):
 
 
 _original_sleep = _Arbiter.sleep
+_original_manage_workers = _Arbiter.manage_workers
+
+
+def _manage_workers(self):
+    live = _live
+    if not self.cfg.reload or live is None:
+        return _original_manage_workers(self)
+    live.manage(self)
 
 
 def pre_fork(server, worker):
-    """Runs in the master before each fork: what the new worker must wait for."""
+    """Runs in the master before each fork: what the new worker is to do."""
     live = _live
     if not server.cfg.reload or live is None:
         return
-    worker.devenv_wait_for = tuple(live.cycle["old"]) if live.cycle else ()
+    cycle = live.cycle
+    worker.devenv_go = cycle.go_r if cycle is not None else None
+    # The master's ends the worker must not keep open (an open go_w copy would hold its siblings).
+    worker.devenv_close = [live.ready_r] + live.lingering + ([cycle.go_w] if cycle is not None else [])
+    worker.devenv_wait_for = tuple(cycle.old) if cycle is not None else ()
     worker.devenv_baseline = dict(live.watcher.files)
+    worker.devenv_page = _page(cycle.crash if cycle is not None else live.page)
     worker.devenv_report = live.reported != live.generation
     live.reported = live.generation
 
 
+def _page(reason):
+    if reason is None:
+        return None
+    return ("The app could not be loaded: %s\n\nEvery request answers this 500 until a save loads; "
+            "the log has the details.\n" % reason)
+
+
 def post_fork(server, worker):
     """Runs in each new worker before it imports the app: its modules come from source only."""
-    if server.cfg.reload and _app_dir is not None:
+    if not server.cfg.reload or _live is None:
+        return
+    for fd in getattr(worker, "devenv_close", ()):
+        _close(fd)
+    if _app_dir is not None:
         _import_from_source(_app_dir)
 
 
 def post_worker_init(worker):
-    """Runs in a worker once the app is loaded: tell the master, then start accepting only
-    when the workers this one replaces have exited."""
+    """Runs in a worker once the app is loaded (or failed to): tell the master, wait for its go,
+    then start accepting only when the workers this one replaces have exited."""
     live = _live
     if not worker.cfg.reload or live is None:
         return
     try:
-        os.write(live.ready_w, b"%d\n" % os.getpid())
-    except OSError:  # the master is gone or not reading: nothing to coordinate with
+        status = b"failed" if getattr(worker, "devenv_failed", False) else b"loaded"
+        try:
+            os.write(live.ready_w, b"%d %s\n" % (os.getpid(), status))
+        except OSError:  # the master is gone or not reading: nothing to coordinate with
+            pass
+        go = getattr(worker, "devenv_go", None)
+        if go is not None:
+            _wait_for_go(worker, go)
+            if worker.alive:
+                _log_failure(worker)
+        if not worker.alive:
+            return
+        waiting = list(getattr(worker, "devenv_wait_for", ()))
+        deadline = time.time() + HANDOFF_CAP
+        while waiting and time.time() < deadline:
+            time.sleep(0.002)
+            waiting = [pid for pid in waiting if _exists(pid)]
+        # Files saved after the master's last look (e.g. while this worker imported them): this
+        # worker may run newer code than its siblings. The master will see the save and replace
+        # every worker; until then this one accepts nothing (requests wait, none gets mixed code).
+        baseline = getattr(worker, "devenv_baseline", {})
+        if any(signature(path) != sig for path, sig in baseline.items()):
+            deadline = time.time() + 5.0
+            while worker.alive and time.time() < deadline:
+                worker.notify()
+                time.sleep(0.005)
+    except Exception:  # an exception here would exit the worker with 3, which halts the master
+        worker.log.exception("devenv_reload: error while handing off to this worker")
+
+
+def _wait_for_go(worker, fd):
+    """Blocks until the master closes its end of the generation's pipe (EOF), this worker is told
+    to stop, or the master is gone."""
+    while worker.alive:
+        worker.notify()  # Gunicorn's worker timeout counts from the last notify
+        try:
+            if select.select([fd], [], [], 1.0)[0] and not os.read(fd, 1):
+                break
+        except (select.error, OSError) as e:
+            if (getattr(e, "errno", None) or e.args[0]) not in (errno.EINTR, errno.EAGAIN):
+                raise
+        if os.getppid() != worker.ppid:
+            break
+    _close(fd)
+
+
+def worker_abort(worker):
+    """Runs in a worker on SIGABRT, Gunicorn's worker timeout. If the app was still importing,
+    logs where, and tells the master, whose page then shows it."""
+    live = _live
+    if not worker.cfg.reload or live is None or worker.booted:
+        return
+    try:
+        frames = traceback.extract_stack(sys._getframe(1).f_back)  # what the signal interrupted
+        root = os.path.realpath(_app_dir or os.curdir)
+        mine = [i for i, frame in enumerate(frames) if os.path.realpath(frame[0]).startswith(root + os.sep)]
+        text = "".join(traceback.format_list(frames[mine[0]:] if mine else frames[-5:])).rstrip()
+        worker.log.error("The app was still importing after the worker timeout (%s s); it was here:\n%s",
+                         worker.cfg.timeout, text)
+        os.write(live.ready_w, b"%d stack %s\n" % (os.getpid(), base64.b64encode(text[-2500:].encode("utf-8"))))
+    except Exception:
         pass
-    waiting = list(getattr(worker, "devenv_wait_for", ()))
-    deadline = time.time() + HANDOFF_CAP
-    while waiting and time.time() < deadline:
-        time.sleep(0.002)
-        waiting = [pid for pid in waiting if _exists(pid)]
-    # Files saved after the master's last look (e.g. while this worker imported them): this
-    # worker may run newer code than its siblings. The master will see the save and replace
-    # every worker; until then this one accepts nothing (requests wait, none gets mixed code).
-    baseline = getattr(worker, "devenv_baseline", {})
-    if any(signature(path) != sig for path, sig in baseline.items()):
-        deadline = time.time() + 5.0
-        while worker.alive and time.time() < deadline:
-            time.sleep(0.005)
 
 
 def worker_exit(server, worker):
@@ -508,6 +755,8 @@ def reap_workers(self):
             worker = self.WORKERS.pop(wpid, None)
             if worker is None:
                 continue  # an orphan re-parented to PID 1, or a worker already forgotten
+            if _live is not None and self.cfg.reload:
+                _live.worker_exited(wpid, worker, status)
             exitcode = status >> 8
             if exitcode == self.WORKER_BOOT_ERROR:
                 raise HaltServer("Worker failed to boot.", self.WORKER_BOOT_ERROR)
@@ -521,17 +770,29 @@ def reap_workers(self):
 
 
 def _exists(pid):
+    """Whether a process is still running: an exited one the master has not reaped yet (a
+    zombie) accepts nothing either, so it counts as gone without waiting for the reap."""
     try:
         os.kill(pid, 0)
     except OSError as e:
-        return e.errno != 3  # ESRCH
-    return True
+        return e.errno != errno.ESRCH
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except (IOError, OSError, IndexError):
+        return True  # no /proc: as before, gone once reaped
 
 
 def _load_wsgi(self):
     """Gunicorn's Worker.load_wsgi, forgiving everything the import raises in reload mode, not
     only a SyntaxError: the worker answers 500 with the traceback instead of exiting with code 3
-    or 4, which would halt the master (and crash-loop the pod)."""
+    or 4, which would halt the master (and crash-loop the pod). A worker forked to answer a crash
+    (devenv_page) imports nothing."""
+    page = getattr(self, "devenv_page", None)
+    if page is not None and self.cfg.reload:
+        self.devenv_failed = True
+        self.wsgi = _util.make_fail_app(page)
+        return
     try:
         self.wsgi = self.app.wsgi()
     except SystemExit:
@@ -551,11 +812,19 @@ def _load_wsgi(self):
 
 
 def _failed_app(worker, text):
-    # All workers of one save fail alike: one of them logs it.
-    if getattr(worker, "devenv_report", True):
+    worker.devenv_failed = text
+    if getattr(worker, "devenv_go", None) is None:  # serving at once (at start-up): say it now
+        _log_failure(worker)
+    return _util.make_fail_app(text)
+
+
+def _log_failure(worker):
+    # All workers of one save fail alike: one of them logs it, once it answers (post_worker_init
+    # calls this after the master's go; a generation dropped before that never answered).
+    text = getattr(worker, "devenv_failed", None)
+    if isinstance(text, str) and getattr(worker, "devenv_report", True):
         worker.log.error("The app failed to load; it answers 500 with this traceback until a save "
                          "fixes it:\n%s", text.rstrip())
-    return _util.make_fail_app(text)
 
 
 class _MasterPolls(object):
@@ -703,6 +972,7 @@ def install(reload, app_dir, config_file):
     if not _installed:
         _Arbiter.reap_workers = reap_workers  # in every mode: the master is PID 1 either way
         _Arbiter.sleep = _arbiter_sleep
+        _Arbiter.manage_workers = _manage_workers
         _workers_base.Worker.load_wsgi = _load_wsgi
         _reloader.reloader_engines["poll"] = _MasterPolls
         _installed = True
