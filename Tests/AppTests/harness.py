@@ -316,6 +316,9 @@ class Gunicorn(object):
         return os.path.join(self.dir, 'application.py')
 
     def stop(self):
+        # Workers left behind by a master that had to be killed (one stuck in an endless loop at
+        # import never notices its parent is gone): stopped too, never leaked.
+        workers = children_of(self.master_pid()) if self.proc is not None and self.proc.poll() is None else []
         if self.proc is not None and self.proc.poll() is None:
             if self.pid1:  # unshare does not pass SIGTERM on: stop the master itself
                 for pid, _, _ in children_of(self.proc.pid):
@@ -327,6 +330,11 @@ class Gunicorn(object):
             except AssertionError:
                 self.proc.kill()
                 self.proc.wait()
+        for pid, _, _ in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         if self.proc is not None:
             self.log.close()
         self.listener.close()

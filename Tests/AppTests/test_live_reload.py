@@ -439,3 +439,89 @@ def test_a_save_while_the_old_workers_leave_is_not_lost(mariadb):
         assert slow_answers == [(200, 'slow done')], 'the old worker did not finish its request'
     finally:
         server.stop()
+
+
+# Each way a worker can die while importing the app, and what the page then says.
+CRASHES = {
+    'os-exit': ('import os\nos._exit(1)',
+                'The app could not be loaded: the worker importing it exited with status 1'),
+    'segfault': ('import ctypes\nctypes.string_at(0)',
+                 'The app could not be loaded: the worker importing it was killed by SIGSEGV'),
+    'killed-as-by-the-oom-killer': ('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)',
+                                    'The app could not be loaded: the worker importing it was killed by SIGKILL'),
+}
+
+
+def wait_for_page(url, first_line, timeout=5):
+    def page():
+        status, body = get(url)
+        return status == 500 and body.startswith(first_line) and body
+    return wait_until(page, timeout, interval=0.01, what='500 starting %r' % first_line)
+
+
+@pytest.mark.parametrize('kind', sorted(CRASHES))
+def test_a_crash_while_importing_answers_500_with_the_cause_and_the_fix_is_live(gunicorn, kind):
+    """A worker that dies while importing (a segfault, os._exit, the OOM killer) made Gunicorn
+    respawn new workers in a loop; after the old hand-off limit the good old workers were retired
+    anyway and requests waited in the backlog (issue 20.8). Now the next workers answer 500 naming
+    the cause, every request gets an answer, and the next good save is live."""
+    code, first_line = CRASHES[kind]
+    master = gunicorn.proc.pid
+    original = read(gunicorn.app_file())
+    hammer = Hammer(gunicorn.url)
+    try:
+        save(gunicorn.app_file(), append(code)(original))
+        body = wait_for_page(gunicorn.url, first_line)
+        assert 'Every request answers this 500 until a save loads' in body, body
+        took = fix_and_measure(gunicorn, original, 'Hello Devops 777')
+    finally:
+        answers = hammer.stop()
+    assert took < 1.0, 'the fix took %.2f s to be live' % took
+    assert_always_answered(answers)
+    assert gunicorn.proc.poll() is None and gunicorn.proc.pid == master
+    # Not a respawn loop: a few workers died importing, not dozens.
+    assert gunicorn.output().count('The app could not be loaded') <= 3, gunicorn.output()[-3000:]
+
+
+def test_an_endless_loop_at_import_ends_at_the_worker_timeout_with_where_it_was(mariadb):
+    """The old code keeps answering until Gunicorn's worker timeout stops the stuck import; then
+    every request answers 500 naming the timeout and the line the import was stuck on."""
+    server = Gunicorn(dict(mariadb.env(), GUNICORN_TIMEOUT='2'))
+    try:
+        server.start()
+        original = read(server.app_file())
+        hammer = Hammer(server.url)
+        try:
+            save(server.app_file(), append('while True:\n    pass  # stuck here')(original))
+            try:
+                body = wait_for_page(server.url, 'The app could not be loaded: it was still importing after the '
+                                                 'worker timeout (2 s); it was here:', timeout=15)
+            except AssertionError:
+                raise AssertionError('\n'.join(l for l in server.output().splitlines() if 'GET /' not in l)[-5000:])
+            assert 'application.py", line' in body and ('while True:' in body or 'stuck here' in body), body
+            fix_and_measure(server, original, 'Hello Devops 778')
+        finally:
+            answers = hammer.stop()
+        assert_always_answered(answers)
+        # Until the timeout, the previous code answered.
+        before_page = [a for a in answers if a[1] == 500]
+        first_500 = before_page[0][0] if before_page else None
+        assert first_500 and [a for a in answers if a[0] < first_500 and a[1] == 200 and a[2] == GREETING]
+        assert server.proc.poll() is None
+    finally:
+        server.stop()
+
+
+def test_a_crash_while_importing_at_start_up_answers_500_with_the_cause(mariadb):
+    """No previous code to keep serving: the page from the start, no respawn loop."""
+    server = Gunicorn(mariadb.env())
+    original = read(server.app_file())
+    code, first_line = CRASHES['os-exit']
+    save(server.app_file(), append(code)(original))
+    try:
+        server.start()
+        wait_for_page(server.url, first_line)
+        assert fix_and_measure(server, original, 'Hello Devops 779') < 1.0
+        assert server.output().count('The app could not be loaded') <= 3, server.output()[-3000:]
+    finally:
+        server.stop()

@@ -398,7 +398,9 @@ class LiveReload(object):
         arbiter.log.error("The app could not be loaded: %s", reason)
         cycle = self.cycle
         if cycle is not None and pid not in cycle.old:
-            if cycle.crash is None:
+            # The first reason, or a better one: of two workers that timed out, the one killed
+            # (SIGKILL) before it could say where it was may be reaped first.
+            if cycle.crash is None or (stack and "it was here" not in cycle.crash):
                 cycle.crash = reason
         else:  # a serving worker that never loaded: at start-up, or a replacement
             self.page = reason
@@ -472,8 +474,10 @@ class LiveReload(object):
         new = [pid for pid in workers
                if pid not in cycle.old and pid not in self.discarded and pid not in self.killed]
         if cycle.crash is not None:
-            # One of them died importing: the others answer the crash too, not a working app.
-            loaded = [pid for pid in new if getattr(workers[pid], "devenv_page", None) is None]
+            # One of them died importing: the others answer the crash too, not a working app
+            # (nor an older reason for it).
+            page = _page(cycle.crash)
+            loaded = [pid for pid in new if getattr(workers[pid], "devenv_page", None) != page]
             for pid in loaded:
                 self.killed.add(pid)
                 _kill(pid, signal.SIGKILL)
@@ -574,8 +578,8 @@ _app_dir = None
 def _arbiter_sleep(self):
     """Gunicorn's Arbiter.sleep (select on its signal pipe, at most 1 s) that also polls the app
     folder and listens for workers reporting. It returns to the main loop (which then checks on
-    and maintains the workers) on a signal, while a reload is under way, or after 1 s: not on
-    every poll, so an idle master stays cheap."""
+    and maintains the workers) on a signal (SIGCHLD too) or after 1 s, as Gunicorn's does; a
+    reload forks and retires its workers itself."""
     live = _live
     if not self.cfg.reload or live is None:
         return _original_sleep(self)
@@ -597,7 +601,6 @@ def _arbiter_sleep(self):
                 raise
         except KeyboardInterrupt:
             sys.exit()
-        busy = live.cycle is not None
         try:
             live.step(self)
         except Exception:
@@ -605,8 +608,10 @@ def _arbiter_sleep(self):
             # on an unhandled exception: log it, keep serving; the next step tries again.
             self.log.exception("devenv_reload: error in the reload engine (the app keeps running)")
         now = time.time()
-        if signalled or busy or live.cycle is not None or live.pending is not None or now >= deadline \
-                or deadline - now > 1.0:  # back to Gunicorn's loop within a second, even after a step back
+        # Not after every poll, also not during a reload: the main loop's murder_workers, which
+        # sends SIGKILL to a worker it sent SIGABRT on its previous turn, would give a worker
+        # that timed out 25 ms instead of Gunicorn's second to say where it was.
+        if signalled or now >= deadline or deadline - now > 1.0:  # (a step back of the clock)
             return
 
 
@@ -716,13 +721,14 @@ def worker_abort(worker):
     try:
         frames = traceback.extract_stack(sys._getframe(1).f_back)  # what the signal interrupted
         root = os.path.realpath(_app_dir or os.curdir)
-        mine = [i for i, frame in enumerate(frames) if os.path.realpath(frame[0]).startswith(root + os.sep)]
+        mine = [i for i, frame in enumerate(frames)
+                if os.path.isfile(frame[0]) and os.path.realpath(frame[0]).startswith(root + os.sep)]
         text = "".join(traceback.format_list(frames[mine[0]:] if mine else frames[-5:])).rstrip()
         worker.log.error("The app was still importing after the worker timeout (%s s); it was here:\n%s",
                          worker.cfg.timeout, text)
         os.write(live.ready_w, b"%d stack %s\n" % (os.getpid(), base64.b64encode(text[-2500:].encode("utf-8"))))
     except Exception:
-        pass
+        worker.log.exception("devenv_reload: could not tell where the import was")
 
 
 def worker_exit(server, worker):
