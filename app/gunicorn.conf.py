@@ -9,6 +9,9 @@ bind = os.getenv("GUNICORN_BIND", "0.0.0.0:3000")
 workers = int(os.getenv("GUNICORN_WORKERS", "2"))
 worker_class = "sync"
 timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+# Requests under way when the pod stops get this long; with the preStop pause (5 s) it stays below
+# terminationGracePeriodSeconds (30 s, manifests/base/app.yaml).
+graceful_timeout = 20
 
 # sendfile() on vboxsf serves stale or truncated files.
 sendfile = False

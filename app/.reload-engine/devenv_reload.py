@@ -34,6 +34,7 @@ from gunicorn import reloader as _reloader
 from gunicorn import util as _util
 from gunicorn.arbiter import Arbiter as _Arbiter
 from gunicorn.errors import HaltServer
+from gunicorn.glogging import Logger as _Logger
 from gunicorn.workers import base as _workers_base
 
 GUNICORN_VERSION = (19, 10, 0)
@@ -49,6 +50,8 @@ FOLDER_INTERVAL = 0.5
 # MySQLdb imports its connection module on the first connect, Flask jinja2.ext on the first app.
 PRELOAD = [m.strip() for m in os.getenv("GUNICORN_PRELOAD", "flask,jinja2.ext,MySQLdb,MySQLdb.connections").split(",")
            if m.strip()]
+# The probes' path (manifests/base/app.yaml): every worker answers it itself, see _with_health.
+HEALTH_PATH = "/_devenv/health"
 # A worker waits at most this long for the workers it replaces to exit (one busy in a long
 # request finishes it, but accepts nothing new once told to stop).
 HANDOFF_CAP = 1.0
@@ -790,12 +793,41 @@ def _exists(pid):
 
 
 def _load_wsgi(self):
-    """Gunicorn's Worker.load_wsgi, forgiving everything the import raises in reload mode, not
-    only a SyntaxError: the worker answers 500 with the traceback instead of exiting with code 3
-    or 4, which would halt the master (and crash-loop the pod). A worker forked to answer a crash
-    (devenv_page) imports nothing."""
+    """Gunicorn's Worker.load_wsgi, with HEALTH_PATH answered in every mode, and forgiving
+    everything the import raises in reload mode, not only a SyntaxError: the worker answers 500
+    with the traceback instead of exiting with code 3 or 4, which would halt the master (and
+    crash-loop the pod)."""
+    _load_app(self)
+    self.wsgi = _with_health(self.wsgi, not getattr(self, "devenv_failed", False))
+
+
+def _with_health(app, loaded):
+    """The probes' path, answered by the worker itself: 200 once this worker can answer HTTP,
+    whether the app loaded or not (a bad save stays in the Service, showing its 500), without
+    the app (no request to MySQL) and without an access log line."""
+    body = (b"ok: this worker answers; the app is loaded\n" if loaded else
+            b"ok: this worker answers; the app failed to load, other paths answer 500 with why\n")
+
+    def health(environ, start_response):
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+    return health
+
+
+def _access(self, resp, req, environ, request_time):
+    if environ.get("PATH_INFO") == HEALTH_PATH:
+        return  # the kubelet asks every 2 s: not a line in the log each time
+    return _original_access(self, resp, req, environ, request_time)
+
+
+_original_access = _Logger.access
+
+
+def _load_app(self):
     page = getattr(self, "devenv_page", None)
-    if page is not None and self.cfg.reload:
+    if page is not None and self.cfg.reload:  # forked to answer a crash: imports nothing
         self.devenv_failed = True
         self.wsgi = _util.make_fail_app(page)
         return
@@ -979,7 +1011,8 @@ def install(reload, app_dir, config_file):
         _Arbiter.reap_workers = reap_workers  # in every mode: the master is PID 1 either way
         _Arbiter.sleep = _arbiter_sleep
         _Arbiter.manage_workers = _manage_workers
-        _workers_base.Worker.load_wsgi = _load_wsgi
+        _workers_base.Worker.load_wsgi = _load_wsgi  # in every mode: the health path
+        _Logger.access = _access
         _reloader.reloader_engines["poll"] = _MasterPolls
         _installed = True
     # Python 2 trusts a .pyc whose recorded source mtime (whole seconds) matches: two saves in
