@@ -116,3 +116,15 @@ def test_code_edit_is_live_without_a_command(gunicorn):
     seen = [get(gunicorn.url) for _ in range(100)]
     assert all(answer == (200, new) for answer in seen), [a for a in seen if a != (200, new)][:3]
     assert 'Worker reloading' in gunicorn.output()
+
+
+def test_an_empty_password_is_a_password(mariadb):
+    """MYSQL_PASSWORD='' is a valid setting (a user without a password), not a missing one."""
+    mariadb.sql("CREATE USER IF NOT EXISTS 'nopassword'@'127.0.0.1' IDENTIFIED BY ''; "
+                "GRANT ALL ON %s.* TO 'nopassword'@'127.0.0.1'; FLUSH PRIVILEGES;" % mariadb.DB)
+    server = Gunicorn(dict(mariadb.env(), MYSQL_USERNAME='nopassword', MYSQL_PASSWORD=''))
+    try:
+        server.start()
+        assert get(server.url) == (200, GREETING), server.output()[-1500:]
+    finally:
+        server.stop()
