@@ -128,3 +128,37 @@ def test_an_empty_password_is_a_password(mariadb):
         assert get(server.url) == (200, GREETING), server.output()[-1500:]
     finally:
         server.stop()
+
+
+def scores(mariadb):
+    return int(mariadb.sql('SELECT COUNT(*) FROM scores', database=mariadb.DB) or 0)
+
+
+def test_the_provided_app_never_commits_its_insert(gunicorn, mariadb):
+    """README, Data: MySQLdb turns autocommit off and application.py has no commit(), so each
+    request's INSERT is rolled back when its connection closes (its own SELECT still sees it: the
+    greeting shows 1234) and the table stays empty. The app is kept as provided."""
+    mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+    for _ in range(5):
+        assert get(gunicorn.url) == (200, GREETING)
+    assert scores(mariadb) == 0
+
+
+def test_a_commit_after_the_insert_keeps_the_rows(mariadb):
+    """README, Data: the one line that makes the app keep its rows."""
+    server = Gunicorn(mariadb.env())
+    with open(server.app_file()) as f:
+        source = f.read()
+    insert = '    cur.execute("INSERT INTO scores(score) VALUES(1234)")\n'
+    assert source.count(insert) == 1
+    with open(server.app_file(), 'w') as f:
+        f.write(source.replace(insert, insert + '    self.db.commit()\n'))
+    try:
+        server.start()
+        mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+        for _ in range(3):
+            assert get(server.url) == (200, GREETING)
+        assert scores(mariadb) == 3
+    finally:
+        server.stop()
+        mariadb.sql('DELETE FROM scores', database=mariadb.DB)

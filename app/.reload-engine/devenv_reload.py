@@ -430,6 +430,8 @@ class LiveReload(object):
             self.last_scan = now
             if changed:
                 self.last_change = now
+                # The scan that ends the settle comes when it is over, not on the next tick.
+                self.next_scan = min(self.next_scan, now + SETTLE)
                 if self.cycle is not None:
                     self.restart(arbiter, changed[0], now)
                 elif self.pending is None:
