@@ -197,7 +197,7 @@ def documented():
         seconds = re.findall(r'([0-9]+\.[0-9]+) s\b', row.group(0))
         if len(seconds) >= 2:
             figures['median'], figures['p95'] = float(seconds[0]), float(seconds[1])
-    module = re.search(r'a new module is served within ([0-9.]+) s', text)
+    module = re.search(r'a\s+new\s+module\s+is\s+served\s+within\s+([0-9.]+)\s+s\b', text)
     if module:
         figures['new module'] = float(module.group(1))
     return figures

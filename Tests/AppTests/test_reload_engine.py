@@ -387,3 +387,142 @@ def test_the_watcher_keeps_within_its_stat_budget_on_a_big_tree(folder):
     # Now it is hot: its next save is noticed by the next scan.
     write(cold, 'changed = 2\n', mtime=1800000001)
     assert watcher.scan() == [cold]
+
+
+# ---- the master's side, on its own: settle, hand-off, a change before it, failures -----------------
+
+class _Workers(_StandInArbiter):
+    """Gunicorn's Arbiter with real worker processes that wait until signalled, and the engine's
+    reaper (as install() sets it); kill_worker's signals are kept for the test to read."""
+
+    reap_workers = staticmethod(lambda self: devenv_reload.reap_workers(self))
+
+    def __init__(self):
+        _StandInArbiter.__init__(self, stand_ins=0)
+        self.sent = []
+
+    def spawn_worker(self):
+        self.worker_age += 1
+        pid = os.fork()
+        if pid == 0:
+            while True:
+                time.sleep(1)
+        self.WORKERS[pid] = _StandInWorker(self.worker_age)
+        return pid
+
+    def kill_worker(self, pid, sig):
+        self.sent.append((pid, sig))
+        os.kill(pid, sig)
+
+    def reap(self):
+        devenv_reload.reap_workers(self)
+
+
+@pytest.fixture
+def master(folder, monkeypatch):
+    """An engine over `folder` and an arbiter whose SIGCHLD runs Gunicorn's handle_chld."""
+    write(os.path.join(folder, 'application.py'), 'X = 0\n', mtime=time.time() - 60)
+    live = devenv_reload.LiveReload(folder, os.path.join(folder, 'gunicorn.conf.py'))
+    monkeypatch.setattr(devenv_reload, '_live', live)
+    arbiter = _Workers()
+    arbiter.reap_workers = lambda: devenv_reload.reap_workers(arbiter)
+    previous = signal.signal(signal.SIGCHLD, arbiter.handle_chld)
+    live.manage(arbiter)  # Gunicorn's first manage_workers: the serving workers
+    for pid in list(arbiter.WORKERS):
+        report(live, pid, 'loaded')
+    step(live, arbiter)
+    yield live, arbiter
+    signal.signal(signal.SIGCHLD, previous)
+    for pid in list(arbiter.WORKERS):
+        os.kill(pid, signal.SIGKILL)
+    for pid in list(arbiter.WORKERS):
+        os.waitpid(pid, 0)
+
+
+def report(live, pid, status):
+    os.write(live.ready_w, b'%d %s\n' % (pid, status))
+
+
+def step(live, arbiter, changed_ago=None):
+    """One turn of the engine, with a scan; changed_ago: pretend the last change was that long ago."""
+    if changed_ago is not None:
+        live.last_change = time.time() - changed_ago
+    live.next_scan = 0
+    live.step(arbiter)
+
+
+def save_module(live, n):
+    write(os.path.join(live.watcher.root, 'application.py'), 'X = %d\n' % n, mtime=time.time() - 60 + n)
+
+
+def test_new_workers_take_over_once_all_reported_and_the_code_settled(master):
+    live, arbiter = master
+    old = set(arbiter.WORKERS)
+    assert len(old) == 2 and live.cycle is None
+    save_module(live, 1)
+    step(live, arbiter)
+    new = sorted(set(arbiter.WORKERS) - old)
+    assert len(new) == 2 and live.cycle is not None and live.cycle.old == old
+    report(live, new[0], 'loaded')
+    step(live, arbiter, changed_ago=1)
+    assert live.cycle is not None, 'handed off before every new worker reported'
+    report(live, new[1], 'loaded')
+    step(live, arbiter, changed_ago=0)  # just changed: not settled
+    assert live.cycle is not None, 'handed off before the code settled'
+    go = live.cycle.go_w
+    step(live, arbiter, changed_ago=devenv_reload.SETTLE)
+    assert live.cycle is None
+    assert sorted(arbiter.sent) == sorted((pid, signal.SIGTERM) for pid in old)
+    with pytest.raises(OSError):
+        os.fstat(go)  # closed: the new workers' go
+    wait_until(lambda: not old & set(arbiter.WORKERS), 5, what='the old workers to be reaped')
+    live.manage(arbiter)
+    assert sorted(arbiter.WORKERS) == new, 'after the hand-off the new workers serve, no others'
+
+
+def test_a_generation_that_failed_to_import_waits_longer(master):
+    live, arbiter = master
+    old = set(arbiter.WORKERS)
+    save_module(live, 1)
+    step(live, arbiter)
+    for pid in set(arbiter.WORKERS) - old:
+        report(live, pid, 'failed')
+    step(live, arbiter, changed_ago=devenv_reload.FAILED_SETTLE / 2)
+    assert live.cycle is not None, 'a failed import was put in front before FAILED_SETTLE'
+    step(live, arbiter, changed_ago=devenv_reload.FAILED_SETTLE)
+    assert live.cycle is None
+
+
+def test_a_change_before_the_hand_off_replaces_the_new_workers(master):
+    live, arbiter = master
+    old = set(arbiter.WORKERS)
+    save_module(live, 1)
+    step(live, arbiter)
+    first = set(arbiter.WORKERS) - old
+    for pid in first:
+        report(live, pid, 'loaded')
+    save_module(live, 2)
+    step(live, arbiter)
+    second = set(arbiter.WORKERS) - old - first
+    assert len(second) == 2 and live.cycle.old == old
+    wait_until(lambda: not first & set(arbiter.WORKERS), 5, what='the first new workers to be killed')
+    assert not [pid for pid, _ in arbiter.sent if pid in old], 'the old workers were touched'
+    for pid in second:
+        report(live, pid, 'loaded')
+    step(live, arbiter, changed_ago=1)
+    assert live.cycle is None and live.retiring == old
+
+
+@pytest.mark.parametrize('status, aborted, stack, expected', [
+    (signal.SIGSEGV, False, None, 'the worker importing it was killed by SIGSEGV (a crash, in C code)'),
+    (signal.SIGKILL, False, None, 'the worker importing it was killed by SIGKILL (the kernel\'s OOM killer sends it '
+                                  'when the container reaches its memory limit)'),
+    (1 << 8, False, None, 'the worker importing it exited with status 1 (os._exit or exit in C code)'),
+    (1 << 8, True, '  File "application.py", line 3, in <module>\n    while True:',
+     'it was still importing after the worker timeout (30 s); it was here:\n  File "application.py", line 3, '
+     'in <module>\n    while True:'),
+])
+def test_the_page_says_why_the_worker_died(status, aborted, stack, expected):
+    worker = _StandInWorker(1)
+    worker.aborted = aborted
+    assert devenv_reload._why_it_died(status, worker, 30, stack) == expected

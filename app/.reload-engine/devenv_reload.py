@@ -6,19 +6,28 @@ into the image's site-packages, outside /app, so the code mount over /app neithe
 replaces it, and no module of the app can stand in for it.
 
 Live code, as the dev environment wants it (off with GUNICORN_RELOAD=0):
-- The master, not each worker, polls the app folder (a few stat calls per RELOAD_INTERVAL).
-- On a save it forks fresh workers beside the old ones, waits until they have imported the
-  app, then retires the old ones; a new worker accepts only once the old ones are gone. So a
-  request never waits for a booting worker, and never meets old code after new code answered.
-- Flask and MySQLdb are imported once, in the master: a new worker forks with them loaded and
-  only imports the app's own modules (fresh, in each worker).
-- A save that fails to import (any exception, not only Gunicorn's SyntaxError) does not stop
-  anything: the workers answer 500 with the traceback as text until the next save fixes it.
+- The master, not each worker, polls the app folder (AppFolderWatcher: a few stat calls per
+  RELOAD_INTERVAL, at most STAT_BUDGET a second on a big tree, nothing that is not the app's code).
+- On a save it forks a generation of workers beside the serving ones. They import the app (from
+  source only: SourceImporter), report loaded or failed, and wait for the master's go. The master
+  gives it once all of them reported and a poll has seen no change for SETTLE (FAILED_SETTLE when
+  the import failed), retires the old workers, and the new ones accept once those are gone. A
+  change before that replaces the generation. So a request never waits for a booting worker,
+  never meets old code after new code answered, and never sees a change half written.
+- Flask and MySQLdb are imported once, in the master, with the app folder off sys.path: a new
+  worker forks with them loaded and only imports the app's own modules.
+- A save that fails to import (anything raised) does not stop anything: the workers answer 500
+  with the traceback as text until the next save fixes it. A worker that dies while importing (a
+  crash, os._exit, the OOM killer, Gunicorn's worker timeout) is replaced by workers that answer
+  500 naming the cause (and, after a timeout, where the import was).
+In every mode: the master, PID 1 in the container, reaps orphans without taking their exit status
+for a worker's (reap_workers), and every worker answers HEALTH_PATH itself (the probes).
 
-It replaces Gunicorn internals (Arbiter.sleep, Worker.load_wsgi, the "poll" reloader) and so
-refuses any Gunicorn but the one it was written against, GUNICORN_VERSION.
-Sources: gunicorn 19.10.0 arbiter.py (sleep, manage_workers, spawn_worker, reap_workers: exit
-codes 3/4 halt the master), workers/base.py (init_process, load_wsgi), reloader.py, util.py.
+It replaces Gunicorn internals (Arbiter.sleep, manage_workers, reap_workers, Worker.load_wsgi,
+Logger.access, the "poll" reloader) and so refuses any Gunicorn but GUNICORN_VERSION.
+Sources: gunicorn 19.10.0 arbiter.py (sleep, manage_workers, spawn_worker, murder_workers,
+reap_workers: exit codes 3/4 halt the master), workers/base.py (init_process, load_wsgi,
+handle_abort), workers/workertmp.py, glogging.py, reloader.py, util.py.
 """
 import base64
 import errno
