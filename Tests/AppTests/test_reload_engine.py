@@ -487,7 +487,7 @@ def test_a_generation_that_failed_to_import_waits_longer(master):
     step(live, arbiter)
     for pid in set(arbiter.WORKERS) - old:
         report(live, pid, 'failed')
-    step(live, arbiter, changed_ago=devenv_reload.FAILED_SETTLE / 2)
+    step(live, arbiter, changed_ago=devenv_reload.FAILED_SETTLE - 0.01)
     assert live.cycle is not None, 'a failed import was put in front before FAILED_SETTLE'
     step(live, arbiter, changed_ago=devenv_reload.FAILED_SETTLE)
     assert live.cycle is None

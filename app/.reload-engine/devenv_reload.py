@@ -500,7 +500,8 @@ class LiveReload(object):
         if len(new) < cycle.base or any(pid not in self.reports for pid in new):
             return
         failed = cycle.crash is not None or any(self.reports[pid] != "loaded" for pid in new)
-        if self.last_scan - self.last_change < (FAILED_SETTLE if failed else SETTLE):
+        # (1 ms of slack: the scans are INTERVAL apart by a float sum that may fall a hair short.)
+        if self.last_scan - self.last_change < (FAILED_SETTLE if failed else SETTLE) - 0.001:
             return
         self.hand_off(arbiter, cycle, new, now)
 
