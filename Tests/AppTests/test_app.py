@@ -138,7 +138,7 @@ def test_the_provided_app_never_commits_its_insert(gunicorn, mariadb):
     """README, Data: MySQLdb turns autocommit off and application.py has no commit(), so each
     request's INSERT is rolled back when its connection closes (its own SELECT still sees it: the
     greeting shows 1234) and the table stays empty. The app is kept as provided."""
-    mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+    mariadb.sql('CREATE TABLE IF NOT EXISTS scores(score INT); DELETE FROM scores', database=mariadb.DB)
     for _ in range(5):
         assert get(gunicorn.url) == (200, GREETING)
     assert scores(mariadb) == 0
@@ -155,7 +155,7 @@ def test_a_commit_after_the_insert_keeps_the_rows(mariadb):
         f.write(source.replace(insert, insert + '    self.db.commit()\n'))
     try:
         server.start()
-        mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+        mariadb.sql('CREATE TABLE IF NOT EXISTS scores(score INT); DELETE FROM scores', database=mariadb.DB)
         for _ in range(3):
             assert get(server.url) == (200, GREETING)
         assert scores(mariadb) == 3
