@@ -245,6 +245,9 @@ class Relay(object):
         self.listener.close()
 
 
+# Variables the app, Gunicorn (GUNICORN_CMD_ARGS too) and the engine read: never inherited.
+INHERITED_SETTINGS = ('GUNICORN_', 'RELOAD_', 'MYSQL_')
+
 LAUNCH = ("import os, sys; "
           # systemd socket activation (gunicorn 19.10 systemd.py): serve the socket we hold on fd 3.
           "os.dup2(int(os.environ.pop('DEVENV_HELD_FD')), 3); "
@@ -268,7 +271,9 @@ class Gunicorn(object):
         shutil.copy(conf or os.path.join(APP_DIR, 'gunicorn.conf.py'), os.path.join(self.dir, 'gunicorn.conf.py'))
         self.listener = held_listener()
         self.port = self.listener.getsockname()[1]
-        self.env = dict(os.environ)
+        # The app's and Gunicorn's settings come from the test alone: a GUNICORN_WORKERS=1 or a
+        # MYSQL_PORT in the caller's shell must not change what a test runs (issue 19).
+        self.env = dict((k, v) for k, v in os.environ.items() if not k.startswith(INHERITED_SETTINGS))
         self.env.update(env)
         self.env['PYTHONPATH'] = os.pathsep.join(p for p in (self.env.get('PYTHONPATH'), ENGINE_DIR) if p)
         if workers is not None:

@@ -162,3 +162,16 @@ def test_a_commit_after_the_insert_keeps_the_rows(mariadb):
     finally:
         server.stop()
         mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+
+
+def test_the_caller_s_shell_does_not_change_what_a_test_runs(mariadb, monkeypatch):
+    monkeypatch.setenv('GUNICORN_WORKERS', '1')
+    monkeypatch.setenv('GUNICORN_CMD_ARGS', '--workers 1')
+    monkeypatch.setenv('RELOAD_INTERVAL', '5')
+    monkeypatch.setenv('MYSQL_PORT', '1')
+    server = Gunicorn(mariadb.env()).start()
+    try:
+        assert get(server.url) == (200, GREETING)
+        wait_until(lambda: server.output().count('Booting worker') == 2, 5, what='the default two workers')
+    finally:
+        server.stop()
