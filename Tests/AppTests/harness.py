@@ -1,5 +1,6 @@
 """Real processes for the app tests and benchmarks: a throwaway MariaDB and a Gunicorn serving a
-copy of app/ with app/gunicorn.conf.py. Python 2.7 (the app's version); no mocks."""
+copy of app/ with app/gunicorn.conf.py and devenv's reload engine. Python 2.7 (the app's version);
+no mocks."""
 from __future__ import print_function
 
 import os
@@ -15,6 +16,9 @@ import urllib2
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 APP_DIR = os.path.join(ROOT, 'app')
+# devenv's reload engine: in the image it is in site-packages (app/Dockerfile); here it is put on
+# PYTHONPATH, after the test packages, as site-packages comes after the app folder in the image.
+ENGINE_DIR = os.path.join(APP_DIR, '.reload-engine')
 
 
 def free_port():
@@ -241,6 +245,9 @@ class Relay(object):
         self.listener.close()
 
 
+# Variables the app, Gunicorn (GUNICORN_CMD_ARGS too) and the engine read: never inherited.
+INHERITED_SETTINGS = ('GUNICORN_', 'RELOAD_', 'MYSQL_')
+
 LAUNCH = ("import os, sys; "
           # systemd socket activation (gunicorn 19.10 systemd.py): serve the socket we hold on fd 3.
           "os.dup2(int(os.environ.pop('DEVENV_HELD_FD')), 3); "
@@ -254,15 +261,21 @@ class Gunicorn(object):
     a private copy of app/ so tests can edit it. It serves a listening socket this object holds
     (so no other test can take the port); the conf's bind setting is not used."""
 
-    def __init__(self, env, python=None, workers=None, conf=None):
+    def __init__(self, env, python=None, workers=None, conf=None, pid1=False):
         self.python = python or os.environ.get('PYTHON27') or 'python2.7'
+        # As in a container: the master is PID 1 of its own PID namespace, so orphaned processes
+        # are re-parented to it (unshare from util-linux; unprivileged through a user namespace).
+        self.pid1 = pid1
         self.dir = tempfile.mkdtemp(prefix='devenv-app-')
         shutil.copy(os.path.join(APP_DIR, 'application.py'), os.path.join(self.dir, 'application.py'))
         shutil.copy(conf or os.path.join(APP_DIR, 'gunicorn.conf.py'), os.path.join(self.dir, 'gunicorn.conf.py'))
         self.listener = held_listener()
         self.port = self.listener.getsockname()[1]
-        self.env = dict(os.environ)
+        # The app's and Gunicorn's settings come from the test alone: a GUNICORN_WORKERS=1 or a
+        # MYSQL_PORT in the caller's shell must not change what a test runs (issue 19).
+        self.env = dict((k, v) for k, v in os.environ.items() if not k.startswith(INHERITED_SETTINGS))
         self.env.update(env)
+        self.env['PYTHONPATH'] = os.pathsep.join(p for p in (self.env.get('PYTHONPATH'), ENGINE_DIR) if p)
         if workers is not None:
             self.env['GUNICORN_WORKERS'] = str(workers)
         self.log_path = os.path.join(self.dir, 'gunicorn.log')
@@ -275,9 +288,14 @@ class Gunicorn(object):
     def start(self, wait=True):
         self.log = open(self.log_path, 'w')
         env = dict(self.env, DEVENV_HELD_FD=str(self.listener.fileno()))
+        prefix = []
+        if self.pid1:
+            prefix = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child']
+            if os.geteuid() != 0:
+                prefix[1:1] = ['--user', '--map-root-user']
         self.proc = subprocess.Popen(
-            [self.python, '-c', LAUNCH, '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
-             'application:application'],
+            prefix + [self.python, '-c', LAUNCH, '--config', os.path.join(self.dir, 'gunicorn.conf.py'),
+                      'application:application'],
             cwd=self.dir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
             wait_until(self.answering, 30, what='gunicorn to answer (log: %s)' % self.log_path)
@@ -288,6 +306,13 @@ class Gunicorn(object):
             raise RuntimeError('gunicorn exited with %s: %s' % (self.proc.returncode, self.output()[-800:]))
         return get(self.url, timeout=2)[0] is not None
 
+    def master_pid(self):
+        """The Gunicorn master's pid as this machine sees it (in pid1 mode, unshare's child)."""
+        if not self.pid1:
+            return self.proc.pid
+        return wait_until(lambda: [pid for pid, _, _ in children_of(self.proc.pid)], 10,
+                          what='the master under unshare')[0]
+
     def output(self):
         with open(self.log_path) as f:
             return f.read()
@@ -296,17 +321,47 @@ class Gunicorn(object):
         return os.path.join(self.dir, 'application.py')
 
     def stop(self):
+        # Workers left behind by a master that had to be killed (one stuck in an endless loop at
+        # import never notices its parent is gone): stopped too, never leaked.
+        workers = children_of(self.master_pid()) if self.proc is not None and self.proc.poll() is None else []
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            if self.pid1:  # unshare does not pass SIGTERM on: stop the master itself
+                for pid, _, _ in children_of(self.proc.pid):
+                    os.kill(pid, signal.SIGTERM)
+            else:
+                self.proc.send_signal(signal.SIGTERM)
             try:
                 wait_until(lambda: self.proc.poll() is not None, 15, what='gunicorn to stop')
             except AssertionError:
                 self.proc.kill()
                 self.proc.wait()
+        for pid, _, _ in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         if self.proc is not None:
             self.log.close()
         self.listener.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def children_of(pid):
+    """[(pid, command name, state)] of the processes whose parent is `pid`, read from /proc."""
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                stat = f.read()
+        except (IOError, OSError):
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        fields = stat[stat.rindex(')') + 2:].split()
+        if int(fields[1]) == pid:
+            found.append((int(entry), stat[stat.index('(') + 1:stat.rindex(')')], fields[0]))
+    return found
 
 
 def get(url, timeout=5):

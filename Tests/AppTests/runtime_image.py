@@ -98,6 +98,8 @@ BUILD_NEEDS = {
 # Alpine's python2 is built with --prefix=/usr (aports main/python2/APKBUILD): a pip --prefix copied
 # there lands in /usr/lib/python2.7/site-packages (on its sys.path) and /usr/bin (on PATH).
 PYTHON_PREFIX = '/usr'
+SITE_PACKAGES = PYTHON_PREFIX + '/lib/python2.7/site-packages'
+DOCKERIGNORE = os.path.join(ROOT, 'app', '.dockerignore')
 
 APK_OPTIONS_WITH_VALUE = {'-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch',
                           '--keys-dir', '--cache-dir', '--repositories-file'}
@@ -248,6 +250,92 @@ def pip_prefix_copied(all_stages):
     raise ModelError('the runtime stage of app/Dockerfile copies no `pip install --prefix=DIR -r requirements.txt` '
                      'folder from a build stage (COPY --from=build DIR %s), so the image has none of '
                      'app/requirements.txt' % PYTHON_PREFIX)
+
+
+def context_copies(stage):
+    """[(sources, destination)] of the stage's COPY/ADD instructions from the build context (no --from)."""
+    found = []
+    for keyword, args in stage['instructions']:
+        if keyword not in ('COPY', 'ADD') or '--from=' in args:
+            continue
+        if args.startswith('['):
+            parts = json.loads(args)
+        else:
+            parts = [p for p in args.split() if not p.startswith('--')]
+        found.append((parts[:-1], parts[-1]))
+    return found
+
+
+def site_copies(all_stages):
+    """[(source in app/, file name in site-packages)]: what the runtime stage copies from the build context
+    into Alpine python2's site-packages (one file per source, no globs)."""
+    copies = []
+    for sources, destination in context_copies(all_stages[-1]):
+        if not (destination.rstrip('/') + '/').startswith(SITE_PACKAGES + '/'):
+            continue
+        for source in sources:
+            if any(c in source for c in '*?['):
+                raise ModelError('app/Dockerfile copies %s into site-packages with a wildcard: this model copies '
+                                 'named files only' % source)
+            if destination.endswith('/') or len(sources) > 1 or destination.rstrip('/') == SITE_PACKAGES:
+                target = os.path.basename(source)
+            else:
+                target = destination[len(SITE_PACKAGES) + 1:]
+            copies.append((source, target))
+    return copies
+
+
+def _ignore_regex(pattern):
+    """A .dockerignore pattern as a regex: Go's filepath.Match (`*` and `?` stop at /) plus `**`."""
+    out, i = '', 0
+    while i < len(pattern):
+        if pattern.startswith('**', i):
+            out += '.*'
+            i += 2
+        elif pattern[i] == '*':
+            out += '[^/]*'
+            i += 1
+        elif pattern[i] == '?':
+            out += '[^/]'
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile('^' + out + '$')
+
+
+def in_build_context(path, ignore_text):
+    """Whether `docker build app/` sends app/PATH: the last .dockerignore pattern that matches the path
+    or one of its parent folders decides, `!` admitting (moby's fileutils.PatternMatcher)."""
+    path = os.path.normpath(path).lstrip('/')
+    parts = path.split('/')
+    candidates = ['/'.join(parts[:n]) for n in range(1, len(parts) + 1)]
+    included = True
+    for line in ignore_text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        negate = line.startswith('!')
+        regex = _ignore_regex(os.path.normpath(line.lstrip('!').strip()).lstrip('/'))
+        if any(regex.match(c) for c in candidates):
+            included = negate
+    return included
+
+
+def check_build_context(all_stages, ignore_text):
+    """Every file a stage copies from the build context is in it (app/.dockerignore admits it)."""
+    for index, stage in enumerate(all_stages):
+        for sources, _ in context_copies(stage):
+            for source in sources:
+                if source in ('.', './'):
+                    continue
+                if not os.path.exists(os.path.join(APP_DIR, source)):
+                    raise ModelError('the %s of app/Dockerfile copies %s, which app/ does not have'
+                                     % (stage_label(all_stages, index), source))
+                if not in_build_context(source, ignore_text):
+                    raise ModelError('the %s of app/Dockerfile copies %s, but app/.dockerignore keeps it out of the '
+                                     'build context: `docker build` fails (add !%s to it)'
+                                     % (stage_label(all_stages, index), source, source))
 
 
 def cmd(all_stages):
@@ -761,29 +849,54 @@ class Runtime(object):
         check_cmd_paths(self.stages)
         self.requirements = requirements_for_here(requirements_text)
         self.pip_specs = self.requirements + self.apk_pip
+        with open(DOCKERIGNORE) as f:
+            check_build_context(self.stages, f.read())
+        self.site_copies = site_copies(self.stages)
 
     def describe(self):
         return ('apk: %s; pip prefix from the build stage: %s'
                 % (' '.join(n + (o or '') + (v or '') for n, o, v in self.apk), ' '.join(self.requirements)))
 
     def key(self):
-        blob = json.dumps({'python': list(sys.version_info[:3]), 'pip': self.pip_specs}, sort_keys=True)
+        blob = json.dumps({'python': list(sys.version_info[:3]), 'pip': self.pip_specs,
+                           'copied': [target for _, target in self.site_copies]}, sort_keys=True)
         return hashlib.sha256(blob.encode('utf-8')).hexdigest()[:16]
 
     def prepare(self, base_python=None):
-        """Installs (once per content) and returns (site folder, interpreter wrapper path)."""
+        """Installs (once per content) and returns (site folder, interpreter wrapper path). The files the
+        runtime stage copies into site-packages are copied afresh each time, into a folder of their own
+        on the wrapper's path."""
         base_python = base_python or os.environ.get('PYTHON27') or sys.executable
         self.check_stand_in(base_python)
         self.base_python = base_python
         home = os.path.join(CACHE, self.key())
         site, wrapper = os.path.join(home, 'site'), os.path.join(home, 'python')
+        self._install_once(base_python, home, site, wrapper)
+        self._copy_site_files(home)
+        return site, wrapper
+
+    def _copy_site_files(self, home):
+        work = tempfile.mkdtemp(prefix='copied-', dir=home)
+        for source, target in self.site_copies:
+            shutil.copy(os.path.join(APP_DIR, source), os.path.join(work, target))
+        final = os.path.join(home, 'copied')
+        old = final + '.old-%d' % os.getpid()
+        try:
+            os.rename(final, old)
+        except OSError:
+            pass
+        os.rename(work, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _install_once(self, base_python, home, site, wrapper):
         if not os.path.isfile(wrapper):
             if not os.path.isdir(CACHE):
                 os.makedirs(CACHE)
             work = tempfile.mkdtemp(prefix='tmp-', dir=CACHE)
             try:
                 self._install(base_python, os.path.join(work, 'site'))
-                _write_wrapper(os.path.join(work, 'python'), os.path.realpath(base_python), site)
+                _write_wrapper(os.path.join(work, 'python'), os.path.realpath(base_python),
+                               [site, os.path.join(home, 'copied')])
                 with open(os.path.join(work, 'model.json'), 'w') as f:
                     json.dump({'apk': self.apk, 'pip': self.pip_specs}, f, indent=1)
                 try:
@@ -793,7 +906,6 @@ class Runtime(object):
                         raise
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-        return site, wrapper
 
     def check_stand_in(self, base_python):
         """The test interpreter stands in for Alpine's python2 only within the same X.Y series."""
@@ -817,16 +929,17 @@ class Runtime(object):
                              'package index): %s' % (' '.join(self.pip_specs), out.strip()[-1500:]))
 
 
-def _write_wrapper(path, real_python, site):
-    """An executable that starts real_python like the image's python2: standard library plus `site`
-    only. -S: no site module, so no site-packages of the test Python; -E: the wrapper ignores the
-    caller's PYTHONPATH; the child gets PYTHONPATH=site and the image's PYTHON* settings only."""
+def _write_wrapper(path, real_python, folders):
+    """An executable that starts real_python like the image's python2: standard library plus `folders`
+    (what the image's site-packages holds) only. -S: no site module, so no site-packages of the test
+    Python; -E: the wrapper ignores the caller's PYTHONPATH; the child gets PYTHONPATH=folders and the
+    image's PYTHON* settings only."""
     source = '''#!%(python)s -SEs
 import os, sys
 env = dict((k, v) for k, v in os.environ.items() if not k.startswith('PYTHON'))
-env.update(PYTHONPATH=%(site)r, PYTHONDONTWRITEBYTECODE='1', PYTHONUNBUFFERED='1')
+env.update(PYTHONPATH=%(path)r, PYTHONDONTWRITEBYTECODE='1', PYTHONUNBUFFERED='1')
 os.execve(%(python)r, [%(python)r, '-S', '-s'] + sys.argv[1:], env)
-''' % {'python': real_python, 'site': site}
+''' % {'python': real_python, 'path': os.pathsep.join(folders)}
     with open(path, 'w') as f:
         f.write(source)
     os.chmod(path, 0o755)

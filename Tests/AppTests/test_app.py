@@ -116,3 +116,62 @@ def test_code_edit_is_live_without_a_command(gunicorn):
     seen = [get(gunicorn.url) for _ in range(100)]
     assert all(answer == (200, new) for answer in seen), [a for a in seen if a != (200, new)][:3]
     assert 'Worker reloading' in gunicorn.output()
+
+
+def test_an_empty_password_is_a_password(mariadb):
+    """MYSQL_PASSWORD='' is a valid setting (a user without a password), not a missing one."""
+    mariadb.sql("CREATE USER IF NOT EXISTS 'nopassword'@'127.0.0.1' IDENTIFIED BY ''; "
+                "GRANT ALL ON %s.* TO 'nopassword'@'127.0.0.1'; FLUSH PRIVILEGES;" % mariadb.DB)
+    server = Gunicorn(dict(mariadb.env(), MYSQL_USERNAME='nopassword', MYSQL_PASSWORD=''))
+    try:
+        server.start()
+        assert get(server.url) == (200, GREETING), server.output()[-1500:]
+    finally:
+        server.stop()
+
+
+def scores(mariadb):
+    return int(mariadb.sql('SELECT COUNT(*) FROM scores', database=mariadb.DB) or 0)
+
+
+def test_the_provided_app_never_commits_its_insert(gunicorn, mariadb):
+    """README, Data: MySQLdb turns autocommit off and application.py has no commit(), so each
+    request's INSERT is rolled back when its connection closes (its own SELECT still sees it: the
+    greeting shows 1234) and the table stays empty. The app is kept as provided."""
+    mariadb.sql('CREATE TABLE IF NOT EXISTS scores(score INT); DELETE FROM scores', database=mariadb.DB)
+    for _ in range(5):
+        assert get(gunicorn.url) == (200, GREETING)
+    assert scores(mariadb) == 0
+
+
+def test_a_commit_after_the_insert_keeps_the_rows(mariadb):
+    """README, Data: the one line that makes the app keep its rows."""
+    server = Gunicorn(mariadb.env())
+    with open(server.app_file()) as f:
+        source = f.read()
+    insert = '    cur.execute("INSERT INTO scores(score) VALUES(1234)")\n'
+    assert source.count(insert) == 1
+    with open(server.app_file(), 'w') as f:
+        f.write(source.replace(insert, insert + '    self.db.commit()\n'))
+    try:
+        server.start()
+        mariadb.sql('CREATE TABLE IF NOT EXISTS scores(score INT); DELETE FROM scores', database=mariadb.DB)
+        for _ in range(3):
+            assert get(server.url) == (200, GREETING)
+        assert scores(mariadb) == 3
+    finally:
+        server.stop()
+        mariadb.sql('DELETE FROM scores', database=mariadb.DB)
+
+
+def test_the_caller_s_shell_does_not_change_what_a_test_runs(mariadb, monkeypatch):
+    monkeypatch.setenv('GUNICORN_WORKERS', '1')
+    monkeypatch.setenv('GUNICORN_CMD_ARGS', '--workers 1')
+    monkeypatch.setenv('RELOAD_INTERVAL', '5')
+    monkeypatch.setenv('MYSQL_PORT', '1')
+    server = Gunicorn(mariadb.env()).start()
+    try:
+        assert get(server.url) == (200, GREETING)
+        wait_until(lambda: server.output().count('Booting worker') == 2, 5, what='the default two workers')
+    finally:
+        server.stop()

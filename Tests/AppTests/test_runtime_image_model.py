@@ -202,7 +202,7 @@ def test_third_party_imports_are_decided_by_a_bare_interpreter(tmpdir):
     site = tmpdir.mkdir('site')
     site.mkdir('pkg').join('__init__.py').write('NAME = 1\n')
     site.join('pkg', 'sub.py').write('')
-    runtime_image._write_wrapper(str(tmpdir.join('python')), os.path.realpath(sys.executable), str(site))
+    runtime_image._write_wrapper(str(tmpdir.join("python")), os.path.realpath(sys.executable), [str(site)])
     found = runtime_image.third_party_imports(sys.executable, str(tmpdir.join('python')),
                                               [str(app.join('application.py'))], str(app))
     assert found == ['not_in_requirements_xyz', 'gunicorn', 'pkg', 'pkg.sub']
@@ -304,3 +304,37 @@ def test_a_copy_source_missing_from_the_context_is_refused(tmpdir):
 def test_gunicorn_options_that_take_no_value_do_not_swallow_the_app_module():
     assert runtime_image.gunicorn_cli(['--reload', '-c', 'x.py', '--bind=0.0.0.0:1', '-w2', 'app:application']) == (
         {'--reload': [None], '--config': ['x.py'], '--bind': ['0.0.0.0:1'], '--workers': ['2']}, 'app:application')
+
+
+# ---- files copied from the build context -----------------------------------------------------------
+
+def test_dockerignore_patterns_decide_what_the_build_context_holds():
+    ignore = '# the allow-list\n*\n!application.py\n!.reload-engine/devenv_reload.py\n'
+    assert runtime_image.in_build_context('application.py', ignore)
+    assert runtime_image.in_build_context('.reload-engine/devenv_reload.py', ignore)
+    assert not runtime_image.in_build_context('.reload-engine/other.py', ignore)
+    assert not runtime_image.in_build_context('gunicorn.conf.py', ignore)
+    assert runtime_image.in_build_context('gunicorn.conf.py', '')
+    # `*` stops at a slash, `**` does not; the last matching pattern decides.
+    assert runtime_image.in_build_context('a/b.py', 'a/*.txt\n')
+    assert not runtime_image.in_build_context('a/b/c.txt', '**/*.txt\n')
+    assert runtime_image.in_build_context('a/b/c.txt', '**/*.txt\n!a/b/c.txt\n')
+
+
+def test_a_copy_that_dockerignore_keeps_out_is_refused():
+    with open(runtime_image.DOCKERIGNORE) as f:
+        ignore = f.read()
+    all_stages = runtime_image.stages(APP_DOCKERFILE)
+    runtime_image.check_build_context(all_stages, ignore)
+    assert ignore.count('!.reload-engine/devenv_reload.py\n') == 1
+    with pytest.raises(runtime_image.ModelError) as e:
+        runtime_image.check_build_context(all_stages, ignore.replace('!.reload-engine/devenv_reload.py\n', ''))
+    assert 'copies .reload-engine/devenv_reload.py, but app/.dockerignore keeps it out of the build context' in str(e.value)
+
+
+def test_the_engine_is_copied_into_site_packages():
+    assert runtime_image.site_copies(runtime_image.stages(APP_DOCKERFILE)) == [
+        ('.reload-engine/devenv_reload.py', 'devenv_reload.py')]
+    # Anywhere else (under /app: the code mount replaces it) the image's python2 would not find it.
+    moved = mutated('/usr/lib/python2.7/site-packages/devenv_reload.py', '/app/devenv_reload.py')
+    assert runtime_image.site_copies(runtime_image.stages(moved)) == []
