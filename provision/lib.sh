@@ -351,10 +351,12 @@ proxy_build_args() {
   done
 }
 
-# The hash of what the app image is built from (not the code: code is mounted, never baked for dev).
+# The hash of what the app image is built from (not the code: code is mounted, never baked for dev):
+# the Dockerfile, the pins and devenv's reload engine, which the image installs outside the mount.
 image_inputs_hash() {
   local app_dir=$1
-  cat "$app_dir/Dockerfile" "$app_dir/requirements.txt" | sha256sum | cut -d' ' -f1
+  cat "$app_dir/Dockerfile" "$app_dir/requirements.txt" "$app_dir/.reload-engine/devenv_reload.py" \
+    | sha256sum | cut -d' ' -f1
 }
 
 # True (0) when the image must be (re)built: it is missing, or its inputs changed since the last build.

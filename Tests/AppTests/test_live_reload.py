@@ -445,6 +445,12 @@ def test_a_save_while_the_old_workers_leave_is_not_lost(mariadb):
 CRASHES = {
     'os-exit': ('import os\nos._exit(1)',
                 'The app could not be loaded: the worker importing it exited with status 1'),
+    # 3 and 4 are Gunicorn's "Worker failed to boot" and "App failed to load": its reaper halts
+    # the master on either, whatever the worker was doing.
+    'os-exit-3': ('import os\nos._exit(3)',
+                  'The app could not be loaded: the worker importing it exited with status 3'),
+    'os-exit-4': ('import os\nos._exit(4)',
+                  'The app could not be loaded: the worker importing it exited with status 4'),
     'segfault': ('import ctypes\nctypes.string_at(0)',
                  'The app could not be loaded: the worker importing it was killed by SIGSEGV'),
     'killed-as-by-the-oom-killer': ('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)',

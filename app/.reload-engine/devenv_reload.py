@@ -764,7 +764,8 @@ def reap_workers(self):
     halt the master) before it checks that the pid is one of its workers. In the pod the master
     is PID 1 and also reaps orphans, say a view's background job: one that exits 3 or 4 halted the
     master, the container exited and the pod went to CrashLoopBackOff. Here a pid that is not a
-    worker is reaped and nothing else; a worker's exit status means what it meant before."""
+    worker is reaped and nothing else; a worker's exit status means what it meant before, but
+    with live code only for a worker that imports nothing of the app (see below)."""
     try:
         while True:
             wpid, status = os.waitpid(-1, os.WNOHANG)
@@ -776,9 +777,16 @@ def reap_workers(self):
             worker = self.WORKERS.pop(wpid, None)
             if worker is None:
                 continue  # an orphan re-parented to PID 1, or a worker already forgotten
-            if _live is not None and self.cfg.reload:
+            live = _live is not None and self.cfg.reload
+            if live:
                 _live.worker_exited(wpid, worker, status)
             exitcode = status >> 8
+            # With live code, 3 and 4 are the app's doing (an import or a view calling os._exit(3)
+            # or sys.exit(4)): the engine answers it with the crash page like any other exit.
+            # Only a worker forked to show that page imports nothing of the app: if it fails to
+            # boot, the engine itself is broken, and Gunicorn's halt stands.
+            if live and getattr(worker, "devenv_page", None) is None:
+                exitcode = None
             if exitcode == self.WORKER_BOOT_ERROR:
                 raise HaltServer("Worker failed to boot.", self.WORKER_BOOT_ERROR)
             if exitcode == self.APP_LOAD_ERROR:
