@@ -55,6 +55,11 @@ struct DoctorWorld {
                                 vagrantHome: root + "/vagrant.d")
         var doctor = Doctor(config: config, runner: runner, paths: paths)
         doctor.machine = "x86_64"
+        // The stand-ins are Python: on a loaded machine one can take longer to start than the
+        // product's 1.5 s. Tests of the timeouts and the deadline set their own.
+        doctor.toolTimeout = .seconds(30)
+        doctor.fastTimeout = .seconds(30)
+        doctor.deadline = .seconds(60)
         return doctor
     }
 
@@ -94,42 +99,44 @@ struct DoctorWorld {
         #expect(report.findings.map(\.id).prefix(7) == ["arch", "virtualbox", "vagrant", "vagrant-virtualbox", "kvm", "host-only-network", "port-api"])
     }
 
+    /// Order and outcome, not speed: the hung VBoxManage is given up at its own timeout (the
+    /// finding names it, where the run's deadline, far off here, would say "virtualbox: no answer
+    /// within 60 s"), its process is gone once the run returns, and the other checks answered.
     @Test func aHungVBoxManageCostsItsTimeoutOnly() async throws {
         let world = try DoctorWorld(settings: try Self.freePorts())
         defer { world.remove() }
         try world.write("vboxmanage-version.hang", "")
-        var doctor = world.doctor()
-        doctor.toolTimeout = .milliseconds(1500)
-        let started = ContinuousClock.now
+        var doctor = world.doctor()  // vagrant's timeout and the deadline far off
+        doctor.fastTimeout = .milliseconds(1500)
         let report = await doctor.run()
-        let took = ContinuousClock.now - started
-        #expect(took < .seconds(3), "doctor took \(took)")
         let vbox = try #require(finding(report, "virtualbox"))
         #expect(vbox.status == .warn)
         #expect(vbox.summary == "VirtualBox: `VBoxManage --version` gave no answer within 1.5 s")
-        // The other checks still answered (on a loaded machine a stand-in may be slow, never failed).
-        #expect(finding(report, "vagrant")?.status != .fail)
-        #expect(finding(report, "vm")?.summary.hasPrefix("vm: no answer") == false)
+        #expect(world.liveStandins() == [], "the hung VBoxManage outlived the run")
+        #expect(finding(report, "vagrant")?.status == .ok)
+        #expect(finding(report, "vm")?.summary.hasPrefix("VM devenv: not created yet") == true)
+        #expect(!report.findings.contains { $0.summary.contains("no answer within 60 s") })
     }
 
     /// A world whose `vagrant status` hangs (`hang`: the .hang fixture's text), and its doctor
-    /// with a 30 s tool timeout and the given deadline.
-    static func hungVagrantStatus(_ hang: String = "", deadline: Duration) throws -> (DoctorWorld, Doctor) {
+    /// with the given tool timeout and deadline.
+    static func hungVagrantStatus(_ hang: String = "", toolTimeout: Duration = .seconds(30), deadline: Duration) throws -> (DoctorWorld, Doctor) {
         let world = try DoctorWorld(settings: try freePorts())
         try world.write("vagrant-status.hang", hang)
         var doctor = world.doctor()
-        doctor.toolTimeout = .seconds(30)
+        doctor.toolTimeout = toolTimeout
         doctor.deadline = deadline
         return (world, doctor)
     }
 
+    /// The deadline, not the 30 s tool timeout, ends the run: the finding says so (the tool's
+    /// timeout would report the VM check itself, not "no answer within 5.0 s"). 5 s leaves the
+    /// stand-ins that do answer time to start on a loaded machine.
     @Test func theDeadlineBoundsAGroupThatNeverAnswers() async throws {
-        let (world, doctor) = try Self.hungVagrantStatus(deadline: .milliseconds(2500))
+        let (world, doctor) = try Self.hungVagrantStatus(deadline: .seconds(5))
         defer { world.remove() }
-        let started = ContinuousClock.now
         let report = await doctor.run()
-        #expect(ContinuousClock.now - started < .seconds(3))
-        #expect(finding(report, "vm")?.summary == "vm: no answer within 2.5 s")
+        #expect(finding(report, "vm")?.summary == "vm: no answer within 5.0 s")
         #expect(finding(report, "virtualbox")?.status == .ok)
         // The check left behind at the deadline was stopped (it would sleep for an hour).
         await eventually("the hung vagrant status stopped") { world.liveStandins().isEmpty }
@@ -146,9 +153,14 @@ struct DoctorWorld {
         #expect(world.liveStandins() == [], "returned before the stopped check had ended")
     }
 
+    /// The cancelled runs below return long before the deadline (2 min) and the hung tool's
+    /// timeout (5 min); run to either, they would take that long. This bound is the behaviour, and
+    /// generous: a loaded machine is slow by seconds, not by a minute.
+    static let cancelledRunBound = Duration.seconds(60)
+
     /// Cancelled before a check started: each is cancelled as it is added.
     @Test func aRunCancelledBeforeItStartsLeavesNothing() async throws {
-        let (world, doctor) = try Self.hungVagrantStatus(deadline: .seconds(25))
+        let (world, doctor) = try Self.hungVagrantStatus(toolTimeout: .seconds(300), deadline: .seconds(120))
         defer { world.remove() }
         let started = ContinuousClock.now
         let run = Task {
@@ -156,14 +168,14 @@ struct DoctorWorld {
             return await doctor.run()
         }
         _ = await run.value
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < Self.cancelledRunBound)
         #expect(world.liveStandins() == [])
     }
 
     /// The dashboard quitting cancels a run: every check is stopped and the run returns only once
     /// their children are gone, long before a hung tool's timeout or the deadline.
     @Test func aCancelledRunStopsItsChecksAndWaitsForThem() async throws {
-        let (world, doctor) = try Self.hungVagrantStatus(deadline: .seconds(25))
+        let (world, doctor) = try Self.hungVagrantStatus(toolTimeout: .seconds(300), deadline: .seconds(120))
         defer { world.remove() }
         let started = ContinuousClock.now
         let run = Task { await doctor.run() }
@@ -174,7 +186,7 @@ struct DoctorWorld {
         }
         run.cancel()
         let report = await run.value
-        #expect(ContinuousClock.now - started < .seconds(10), "the cancelled run took \(ContinuousClock.now - started)")
+        #expect(ContinuousClock.now - started < Self.cancelledRunBound, "the cancelled run took \(ContinuousClock.now - started)")
         #expect(world.liveStandins() == [], "checks outlived the cancelled run")
         #expect(report.findings.isEmpty)
     }

@@ -28,13 +28,12 @@ import Testing
         #expect(result == .failure(.refused))
     }
 
+    /// The server answers after 10 s; the probe gives up at its 300 ms (an answer would be a success).
     @Test func aHungServerTimesOut() async {
-        let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\n\r\n".utf8), delayMs: 3000)
-        let started = Clock.monotonicMs()
+        let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8), delayMs: 10_000)
         let result = await HTTPProbe(timeoutMs: 300).get(server.url)
         withExtendedLifetime(server) {}
         #expect(result == .failure(.timedOut(300)))
-        #expect(Clock.monotonicMs() - started < 1500)
     }
 
     @Test func notHTTP() async {
