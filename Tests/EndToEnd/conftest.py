@@ -209,3 +209,43 @@ def run_devtui(tmp_path, app_server):
     yield start
     for s in sessions:
         s.close()
+
+
+def serve(status, body, headers=()):
+    """A loopback app that answers every GET with `status`, `headers` and `body` (bytes), as the
+    app's Flask and Gunicorn would. Returns (url, server); the caller shuts the server down."""
+
+    class Canned(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return "http://127.0.0.1:%d/" % server.server_address[1], server
+
+
+@pytest.fixture
+def canned_app():
+    """serve(), with every server shut down after the test."""
+    servers = []
+
+    def start(status, body, headers=()):
+        url, server = serve(status, body, headers)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -64,4 +64,28 @@ import Testing
         let text = StatusReport.text(snap, problems: [], now: Self.now)
         #expect(text.contains("\nNode    devenv DiskPressure\n"))
     }
+
+    /// Anything but 200 is down, and the problem says why when the body does: a traceback's
+    /// exception and where it was raised. A redirect is not followed.
+    @Test func anAnswerOtherThan200IsDownWithItsReason() {
+        let url = "http://127.0.0.1:8080/"
+        let traceback = "Traceback (most recent call last):\n  File \"/app/application.py\", line 59, in <module>\n    x + 1\nNameError: name 'x' is not defined\n"
+        for (code, body, problem) in [
+            (500, traceback, "app: HTTP 500: NameError: name 'x' is not defined (/app/application.py, line 59)"),
+            (404, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>404 Not Found</title>", "app: HTTP 404"),
+            (302, "<title>Redirecting...</title>", "app: HTTP 302"),
+            (204, "", "app: HTTP 204"),
+        ] {
+            var snap = TestData.healthy()
+            snap.app.succeed(AppHealth(url: url, statusCode: code, latencyMs: 4, body: Array(body.utf8)), at: Self.now)
+            #expect(!StatusReport.appUp(snap), "\(code)")
+            let problems = StatusReport.problems(snap, now: Self.now)
+            #expect(problems == [problem])
+            #expect(StatusReport.text(snap, problems: problems, now: Self.now).hasSuffix("\nDOWN: " + problem))
+        }
+        var snap = TestData.healthy()
+        snap.app.succeed(AppHealth(url: url, statusCode: 500, latencyMs: 4, body: Array(traceback.utf8)), at: Self.now)
+        #expect(StatusReport.text(snap, problems: [], now: Self.now)
+            .contains("\nApp     \(url)  500 in 4 ms: NameError: name 'x' is not defined (/app/application.py, line 59)\n"))
+    }
 }
