@@ -223,15 +223,18 @@ def test_escape_sequences_in_logs_are_shown_not_obeyed(run_devtui):
     # Bytes only the sanitizer can stop: an ESC followed by printable text. Were ESC let through,
     # the terminal would obey it (a title change, red text) or a later layer would drop the ESC
     # alone; either way the visible placeholder before the sequence would be missing.
+    # C1 controls too: C2 9B is U+009B, a one-character CSI, and C2 9D an OSC (ended by C2 9C).
     world, tui = run_devtui("healthy")
     with open(str(world.scenario / "kubectl-logs-app"), "wb") as f:
-        f.write(b"\x1b]2;pwned-title\x07title line\n\x1b[31mRED-TEXT\x1b[0m done\n")
-    screen = tui.wait_for("RED-TEXT")
+        f.write(b"\x1b]2;pwned-title\x07title line\n\x1b[31mRED-TEXT\x1b[0m done\n"
+                b"\xc2\x9b31mC1-TEXT\xc2\x9b0m \xc2\x9d2;c1-title\xc2\x9c c1 done\n")
+    screen = tui.wait_for("RED-TEXT", "C1-TEXT")
     assert "\ufffd[31mRED-TEXT\ufffd[0m done" in screen
     assert "\ufffd]2;pwned-title\ufffdtitle line" in screen
+    assert "\ufffd31mC1-TEXT\ufffd0m \ufffd2;c1-title\ufffd c1 done" in screen
     title = tui.tmux("display", "-p", "-t", "t", "#{pane_title}")
     assert title.returncode == 0, title.stderr
-    assert "pwned" not in title.stdout
+    assert "pwned" not in title.stdout and "c1-title" not in title.stdout
 
 
 def test_log_flood_keeps_q_responsive(run_devtui):
