@@ -21,6 +21,46 @@ import Testing
         #expect(String(decoding: answer.body, as: UTF8.self) == "Hello world")
     }
 
+    /// A keep-alive server sends exactly Content-Length bytes and keeps the connection open: the
+    /// probe is done when the body is, not when the server closes (it never does here). The
+    /// 10 s timeout is a safety net: a probe that waited for the close would end on it, failed.
+    @Test func aKeepAliveAnswerEndsWithItsContentLength() async {
+        for body in ["Hello Devops 123, 1234!", "", String(repeating: "x", count: 70_000)] {
+            let server = KeepAliveServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)".utf8))
+            let result = await HTTPProbe(timeoutMs: 10_000).get(server.url)
+            withExtendedLifetime(server) {}
+            guard case .success(let answer) = result else { Issue.record("\(body.utf8.count) bytes: \(result)"); continue }
+            #expect(answer.statusCode == 200 && answer.body == Array(body.utf8))
+        }
+    }
+
+    /// A traceback far over 4 KiB (a deep recursion, a long message) keeps its last line: the
+    /// exception. The probe reads up to 1 MiB.
+    @Test func aLargeTracebackKeepsItsLastLine() async {
+        let frames = (0..<2000).map { "  File \"/app/application.py\", line \($0 + 1), in f\($0)\n    return f\($0 + 1)()\n" }.joined()
+        let body = "Traceback (most recent call last):\n" + frames + "RuntimeError: maximum recursion depth exceeded\n"
+        #expect(body.utf8.count > 100_000 && body.utf8.count < 1_000_000)
+        let server = CannedServer(response: Array("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        let result = await HTTPProbe(timeoutMs: 10_000).get(server.url)
+        withExtendedLifetime(server) {}
+        guard case .success(let answer) = result else { Issue.record("\(result)"); return }
+        #expect(answer.body.count == body.utf8.count)
+        let health = AppHealth(url: server.url, statusCode: answer.statusCode, latencyMs: answer.latencyMs, body: answer.body)
+        #expect(health.exception == "RuntimeError: maximum recursion depth exceeded")
+        #expect(health.exceptionAt == "/app/application.py, line 2000")
+    }
+
+    /// A body over 1 MiB is cut there, not read to its end (a runaway app cannot fill memory).
+    @Test func aBodyOverOneMebibyteIsCut() async {
+        let size = 8 * 1_048_576
+        let server = CannedServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: \(size)\r\n\r\n".utf8) + [UInt8](repeating: 0x61, count: size))
+        let result = await HTTPProbe(timeoutMs: 10_000).get(server.url)
+        withExtendedLifetime(server) {}
+        guard case .success(let answer) = result else { Issue.record("\(result)"); return }
+        #expect(answer.statusCode == 200)
+        #expect(answer.body.count >= 1_000_000 && answer.body.count <= 1_048_576 + 16_384, "\(answer.body.count) bytes")
+    }
+
     @Test func refusedIsNamed() async {
         let port = RefusingPort()
         let result = await HTTPProbe().get(port.url)
