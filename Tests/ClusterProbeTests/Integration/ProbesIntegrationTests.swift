@@ -104,9 +104,9 @@ import Testing
         poller.start()
         defer { poller.stop() }
         // The watch starts after the first list has filled the model: wait for its start too.
-        await eventually("the pods, the previous log and the watch") {
+        await eventually("the pods, the VM, the previous log and the watch") {
             let state = model.read()
-            return state.snapshot.pods.value?.count == 2
+            return state.snapshot.pods.value?.count == 2 && state.snapshot.vm.value != nil
                 && state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true
                 && world.calls().contains(where: { $0.contains("--watch") && $0.contains("--output-watch-events") })
         }

@@ -125,6 +125,10 @@ import Testing
         #expect(await HTTPProbe().get("127.0.0.1:8080") == .failure(.badURL("must start with http://")))
         #expect(throws: HTTPProbe.Failure.badURL("bad port")) { try HTTPProbe.Target(url: "http://h:99999/") }
         #expect(try HTTPProbe.Target(url: "http://localhost:8080") == (try HTTPProbe.Target(url: "http://localhost:8080/")))
+        // No port: HTTP's own, 80 (as a browser would), not the dev app's 8080.
+        let plain = try HTTPProbe.Target(url: "http://devenv.test/health")
+        #expect(plain.host == "devenv.test" && plain.port == 80 && plain.path == "/health")
+        #expect(try HTTPProbe.Target(url: "http://[::1]/").port == 80)
     }
 }
 
