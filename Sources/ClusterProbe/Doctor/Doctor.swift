@@ -12,6 +12,10 @@ public struct Doctor: Sendable {
     /// Answers still missing then are reported as "no answer" (the whole command stays under 3 s).
     public var deadline: Duration = .milliseconds(2600)
     public var machine: String = HostFacts.machine()
+    /// The clock the deadline is measured on (tests: a manual one).
+    var time: any TimeSource = SystemTime()
+    /// Told each group's key once its findings are in (tests: the deadline only after them).
+    var groupDone: (@Sendable (String) -> Void)?
 
     public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
         self.config = config
@@ -57,12 +61,14 @@ public struct Doctor: Sendable {
     private func run(_ checks: CheckTasks) async -> (DoctorReport?, settle: @Sendable () async -> Void) {
         let results = Locked<[String: [DoctorFinding]]>([:])
         let order = Locked<[String]>([])
-        let started = ContinuousClock.now
+        let time = self.time
+        let started = time.monotonicMs()
         var tasks: [Task<Void, Never>] = []
+        let groupDone = self.groupDone
 
         func launch(_ key: String, _ body: @escaping @Sendable () async -> [DoctorFinding]) {
             order.with { $0.append(key) }
-            let task = Task { let found = await body(); results.with { $0[key] = found } }
+            let task = Task { let found = await body(); results.with { $0[key] = found }; groupDone?(key) }
             tasks.append(task)
             checks.add { task.cancel() }
         }
@@ -172,8 +178,8 @@ public struct Doctor: Sendable {
             _ = await vmState.value
             _ = await serverTask.value
         }
-        while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
+        while results.with({ $0.count }) < keys.count, time.monotonicMs() - started < deadline.milliseconds, !Task.isCancelled {
+            await time.sleep(for: .milliseconds(10))
         }
         if Task.isCancelled { return (nil, settle) }
         let done = results.with { $0 }

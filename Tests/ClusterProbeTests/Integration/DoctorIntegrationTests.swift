@@ -165,16 +165,28 @@ struct DoctorWorld {
 
     /// The deadline, not the 30 s tool timeout, ends the run: the finding says so (the tool's
     /// timeout would report the VM check itself, not "no answer within 2.5 s"); the groups that
-    /// answered are reported as they answered, and the hung call is stopped. The tools answer
-    /// in-process here: with Python stand-ins a loaded machine (load 11, 2 cores) made the
-    /// answering groups miss a 5 s deadline too, 2 runs in 10.
+    /// answered are reported as they answered, and the hung call is stopped. Order, not timing:
+    /// the tools answer in-process and the deadline is on a manual clock, moved on only once the
+    /// groups that can answer have (with Python stand-ins and the real clock, a loaded machine
+    /// made them miss even a 5 s deadline, 2 runs in 10; in-process, still 2 in 10 at 2.5 s).
     @Test func theDeadlineBoundsAGroupThatNeverAnswers() async throws {
         let world = try DoctorWorld(settings: try Self.freePorts())
         defer { world.remove() }
         let runner = ReplayRunner(scenario: world.scenario)
+        let clock = ManualClock()
+        let done = Locked<[String]>([])
         var doctor = world.doctor(runner: runner)
         doctor.deadline = .milliseconds(2500)
-        let report = await doctor.run()
+        doctor.time = clock
+        doctor.groupDone = { key in done.with { $0.append(key) } }
+        let run = Task { await doctor.run() }
+        // Every group that does not wait for `vagrant status` is in; the run is waiting on.
+        guard await eventually("the groups that can answer", { Set(done.with { $0 }) == ["arch", "virtualbox", "kubectl"] }) else {
+            run.cancel()
+            return
+        }
+        clock.advance(by: .milliseconds(2500))
+        let report = await run.value
         #expect(finding(report, "vm")?.summary == "vm: no answer within 2.5 s")
         #expect(finding(report, "virtualbox")?.summary == "VirtualBox 7.1.4 (Ubuntu build)")
         #expect(finding(report, "kubectl")?.summary == "kubectl 1.34.2 (the pinned k3s 1.34)")
