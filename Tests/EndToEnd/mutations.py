@@ -143,7 +143,7 @@ def check(copy, kind, tests):
         swift_filter = tests if kind == "swift" else tests[0]
         result = run(["swift", "test", "--skip-build", "--filter", swift_filter], copy)
         rc |= result.returncode
-        failed += sorted(set(re.findall(r"✘ Test (\w+)\(.*?\) failed", result.stdout)))
+        failed += sorted(set(re.findall(r"✘ Test (\w+)\(.*?\)[^\n]*? failed after", result.stdout)))
     if kind in ("e2e", "swift+e2e"):
         args = tests if kind == "e2e" else tests[1:]
         env = dict(os.environ, DEVTUI=os.path.join(copy, ".build", "debug", "devtui"))
