@@ -59,6 +59,9 @@ MUTATIONS = [
     ("d1", "Sources/DevTUI/CLI/DoctorCommand.swift", "            await doctor.run { report in",
      "            let report = await doctor.run()\n            do {", "doctor: exits at the deadline, orphaning a tool that ignores SIGTERM",
      ("e2e", ["Tests/EndToEnd/test_doctor.py", "-k", "not_left_behind"])),
+    ("d2", "Sources/ClusterProbe/Doctor/Doctor.swift", "time.monotonicMs() - started < deadline.milliseconds,",
+     "time.monotonicMs() - started < deadline.milliseconds * 100,", "doctor: the deadline a hundred times late",
+     ("swift", "DoctorIntegrationTests")),
     # Our own round.
     ("R1", "Sources/ClusterProbe/Kubernetes/NodeHealth.swift", 'static let pressureTypes = ["MemoryPressure", "DiskPressure", "PIDPressure"]',
      'static let pressureTypes = ["MemoryPressure", "DiskPressure"]', "node: PIDPressure not reported", ("swift", "NodeHealthTests")),
@@ -125,6 +128,9 @@ MUTATIONS = [
     ("R26", "Sources/DevTUI/App/Dashboard.swift", "waitForEnd(of: stopping, timeout: .seconds(3))",
      "waitForEnd(of: stopping, timeout: .seconds(0))", "dashboard: exits without waiting for its kubectl children",
      ("e2e", ["Tests/EndToEnd/test_dashboard.py", "-k", "outlives"])),
+    ("R27", "Sources/DevTUI/Render/AppView.swift",
+     "                if TextWidth.of(rest + g.ellipsisSep + place) > width { place = shortPlace(place) }\n", "",
+     "app panel: /app/application.py, line 59 cut before its line number", ("swift", "AppPanelTracebackTests")),
 ]
 
 
@@ -155,7 +161,7 @@ def check(copy, kind, tests):
 
 def main():
     args = sys.argv[1:]
-    copy = args.pop(0) if args and not re.match(r"^(\d+[a-z]|R\d+|d\d)$", args[0]) else os.path.join(tempfile.mkdtemp(), "repo")
+    copy = args.pop(0) if args and not re.match(r"^(\d+[a-z]|R\d+|d\d+)$", args[0]) else os.path.join(tempfile.mkdtemp(), "repo")
     only = set(args)
     if not os.path.exists(copy):
         shutil.copytree(REPO, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", ".build*", ".tools", ".vagrant"))

@@ -127,7 +127,7 @@ def test_r_restarts_and_waits_for_the_rollout(run_devtui):
 
 def test_a_second_action_is_refused_while_one_runs(run_devtui):
     world, tui = run_devtui("healthy")
-    world.write("vagrant-up.delay", "1.0")
+    world.write("vagrant-up.hang", "")  # running until devtui stops it: no race with a slow machine
     tui.wait_for("app-7d9f8c6b5-x2kq9")
     tui.keys("u")
     tui.wait_for("provisioning (vagrant up)")
