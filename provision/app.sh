@@ -6,13 +6,17 @@ set -euo pipefail
 # shellcheck source=provision/lib.sh
 . "$(dirname "$0")/lib.sh" 2>/dev/null || . /vagrant/provision/lib.sh
 DEVENV_STEP=app
+timing_start image
 load_settings
 ns=$NAMESPACE
 # The StatefulSet's governing Service (manifests/base/mysql.yaml; a policy test keeps them equal).
 MYSQL_HEADLESS_SERVICE=mysql-headless
 
+# A build pulls alpine:3.7, then apk and pip download inside it.
+if image_needs_build "$DEVENV_SHARED_DIR/app"; then require_dns_for "$PROXY_HTTPS" registry-1.docker.io; fi
 result=$(build_app_image "$DEVENV_SHARED_DIR/app")
 log "app image $APP_IMAGE: $result"
+timing_next rollout
 
 # A StatefulSet's spec.serviceName is immutable. One made before the headless Service existed is
 # deleted without its pod (--cascade=orphan) and re-created by the apply, which adopts mysql-0;

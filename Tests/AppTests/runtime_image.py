@@ -16,6 +16,7 @@ Alpine python2's /usr, and a numeric non-root USER.
 from __future__ import print_function
 
 import ast
+import glob
 import hashlib
 import json
 import os
@@ -254,6 +255,230 @@ def cmd(all_stages):
         if keyword == 'CMD':
             return json.loads(args)
     raise ModelError('the runtime stage of app/Dockerfile has no CMD (exec form)')
+
+
+def command(all_stages):
+    """What the container runs: the runtime stage's last ENTRYPOINT (exec form) followed by its CMD."""
+    entrypoint = []
+    for keyword, args in all_stages[-1]['instructions']:
+        if keyword == 'ENTRYPOINT':
+            if not args.startswith('['):
+                raise ModelError('the ENTRYPOINT of app/Dockerfile is in shell form: write it as a JSON array')
+            entrypoint = json.loads(args)
+    return entrypoint + cmd(all_stages)
+
+
+def workdir(all_stages):
+    """The runtime stage's working directory (Docker's default is /)."""
+    folder = '/'
+    for keyword, args in all_stages[-1]['instructions']:
+        if keyword == 'WORKDIR':
+            folder = os.path.normpath(os.path.join(folder, args.strip()))
+    return folder
+
+
+def image_files(all_stages, context=APP_DIR):
+    """What the runtime stage's COPY/ADD instructions put in the image: ({image path: build context path}
+    for files from the build context, [destination folders of COPY --from=another stage]). Follows
+    Docker's rules: relative destinations are under the WORKDIR in force, a folder source copies its
+    contents, a destination that ends in / or is a folder (the WORKDIR, `.`) receives the sources by name."""
+    files, other_stages, folders = {}, [], set()
+    current = '/'
+    for keyword, args in all_stages[-1]['instructions']:
+        if keyword == 'WORKDIR':
+            current = os.path.normpath(os.path.join(current, args.strip()))
+            folders.add(current)
+            continue
+        if keyword not in ('COPY', 'ADD'):
+            continue
+        parts = json.loads(args) if args.startswith('[') else args.split()
+        flags = [p for p in parts if p.startswith('--')]
+        paths = [p for p in parts if not p.startswith('--')]
+        if len(paths) < 2:
+            raise ModelError('cannot read %s %s in app/Dockerfile' % (keyword, args))
+        sources, destination = paths[:-1], paths[-1]
+        target = os.path.normpath(os.path.join(current, destination))
+        if [f for f in flags if f.startswith('--from=')]:
+            other_stages.append(target)
+            continue
+        into_folder = destination.endswith('/') or len(sources) > 1 or target in folders
+        for source in sources:
+            if '://' in source:
+                raise ModelError('%s %s in app/Dockerfile fetches a URL: this model reads the build context only'
+                                 % (keyword, source))
+            matches = sorted(glob.glob(os.path.join(context, source)))
+            if not matches:
+                raise ModelError('%s %s in app/Dockerfile: no such file in the build context %s (docker build '
+                                 'fails)' % (keyword, source, os.path.relpath(context, ROOT)))
+            for match in matches:
+                if os.path.isdir(match):
+                    for folder, _, names in os.walk(match):
+                        for name in names:
+                            path = os.path.join(folder, name)
+                            files[os.path.normpath(os.path.join(target, os.path.relpath(path, match)))] = path
+                    folders.add(target)
+                elif into_folder or len(matches) > 1:
+                    files[os.path.join(target, os.path.basename(match))] = match
+                    folders.add(target)
+                else:
+                    files[target] = match
+    return files, other_stages
+
+
+# Gunicorn 19.10's command-line options that take no value (gunicorn/config.py: the settings whose
+# action is store_true or store_const, and argparse's --version); every other option takes one.
+GUNICORN_FLAGS = {'--capture-output', '--check-config', '--daemon', '--disable-redirect-access-to-syslog',
+                  '--do-handshake-on-connect', '--enable-stdio-inheritance', '--initgroups', '--log-syslog',
+                  '--no-sendfile', '--preload', '--proxy-protocol', '--reload', '--reuse-port', '--spew',
+                  '--strip-header-spaces', '--suppress-ragged-eofs', '-D', '-R', '-v', '--version'}
+GUNICORN_SHORT = {'-c': '--config', '-b': '--bind', '-p': '--pid', '-w': '--workers', '-k': '--worker-class',
+                  '-t': '--timeout', '-n': '--name', '-e': '--env', '-u': '--user', '-g': '--group', '-m': '--umask'}
+
+
+def gunicorn_cli(args):
+    """Gunicorn's arguments (after the program name) as {'--option': [values]} and the APP_MODULE."""
+    options, positional, i = {}, [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith('-') and arg != '-':
+            name, value = arg, None
+            if arg.startswith('--') and '=' in arg:
+                name, value = arg.split('=', 1)
+            elif not arg.startswith('--') and len(arg) > 2:
+                name, value = arg[:2], arg[2:]
+            name = GUNICORN_SHORT.get(name, name)
+            if name not in GUNICORN_FLAGS and value is None:
+                i += 1
+                if i >= len(args):
+                    raise ModelError('gunicorn option %s in the CMD of app/Dockerfile has no value' % arg)
+                value = args[i]
+            options.setdefault(name, []).append(value)
+        else:
+            positional.append(arg)
+        i += 1
+    return options, positional[-1] if positional else None
+
+
+# Program files that come with a package of the runtime stage, not from a COPY (aports: python2's
+# APKBUILD installs /usr/bin/python2.7 and the python2 / python links; busybox is in alpine:3.7).
+PACKAGE_FILES = {
+    '/bin/sh': 'alpine:3.7 (busybox)',
+    '/usr/bin/python2': 'python2', '/usr/bin/python2.7': 'python2', '/usr/bin/python': 'python2',
+}
+# Front ends that run the rest of their arguments as a command.
+INIT_WRAPPERS = ('tini', 'tini-static', 'dumb-init')
+
+
+def check_cmd_paths(all_stages, context=APP_DIR):
+    """Every file the command names (and every module of the build context its config file and app
+    import) is in the image itself: in development the code mount at the WORKDIR hides a missing one,
+    on any other cluster the container exits at start and the pod crash-loops."""
+    files, other_stages = image_files(all_stages, context)
+    argv = command(all_stages)
+    where = workdir(all_stages)
+    folders = set([where])
+    for path in files:
+        while path != '/':
+            path = os.path.dirname(path)
+            folders.add(path)
+
+    def exists(path):
+        """A file or folder the runtime stage's COPYs make, or a package's program. What another stage's
+        folder holds is not known here: anything under its destination passes."""
+        path = os.path.normpath(path)
+        return (path in files or path in folders or path in PACKAGE_FILES or
+                any(path == f or path.startswith(f.rstrip('/') + '/') for f in other_stages))
+
+    def missing(what, path, hint=''):
+        raise ModelError('the command %s of app/Dockerfile names %s %s, which no COPY of the runtime stage puts in '
+                         'the image%s: the container would exit at start without the development code mount'
+                         % (json.dumps(argv), what, path, hint))
+
+    def module_file(name, search):
+        relative = name.replace('.', '/')
+        for folder in search:
+            for candidate in (relative + '.py', relative + '/__init__.py'):
+                path = os.path.normpath(os.path.join(folder, candidate))
+                if path in files:
+                    return path
+        return None
+
+    def check_local_imports(image_path, search, seen):
+        """The imports of a copied file that the build context has next to it must be copied too."""
+        source = files[image_path]
+        if image_path in seen or not source.endswith('.py'):
+            return
+        seen.add(image_path)
+        for module in local_imports(source):
+            found = module_file(module, search)
+            if found:
+                check_local_imports(found, search, seen)
+            elif module_in_folder(module, os.path.dirname(source)):
+                missing('(through an import in %s) the module' % image_path, module,
+                        ' (the build context has it beside %s)' % os.path.relpath(source, ROOT))
+
+    while argv and os.path.basename(argv[0]) in INIT_WRAPPERS:
+        if argv[0].startswith('/') and not exists(argv[0]):
+            missing('the program', argv[0], ' (add it to PACKAGE_FILES in %s if a package installs it)'
+                    % os.path.basename(__file__))
+        rest = argv[1:]
+        argv = rest[rest.index('--') + 1:] if '--' in rest else [a for a in rest if not a.startswith('-')]
+    if not argv:
+        raise ModelError('app/Dockerfile has an empty command')
+    if argv[0].startswith('/') and not exists(argv[0]):
+        missing('the program', argv[0], ' (add it to PACKAGE_FILES in %s if a package installs it)'
+                % os.path.basename(__file__))
+    if os.path.basename(argv[0]) != 'gunicorn':
+        for arg in argv[1:]:
+            if arg.startswith('/') and not exists(arg):
+                missing('the path', arg)
+        return
+    options, app_module = gunicorn_cli(argv[1:])
+    chdir = os.path.normpath(os.path.join(where, (options.get('--chdir') or [where])[-1]))
+    if not exists(chdir):
+        missing('the folder (--chdir)', chdir)
+    search = [chdir] + [os.path.normpath(os.path.join(chdir, p)) for values in options.get('--pythonpath', [])
+                        for p in values.split(',')]
+    seen = set()
+    configs = options.get('--config') or []
+    if not configs and os.path.join(chdir, 'gunicorn.conf.py') in files:  # 19.10 reads ./gunicorn.conf.py then
+        configs = ['gunicorn.conf.py']
+    for config in configs[-1:]:
+        if config.startswith('python:'):
+            found = module_file(config[len('python:'):], search)
+            if not found:
+                missing('the config module', config[len('python:'):])
+        else:
+            found = os.path.normpath(os.path.join(where, config[len('file:'):] if config.startswith('file:') else config))
+            if found not in files:
+                missing('the config file', found)
+        check_local_imports(found, search, seen)
+    if app_module is None:
+        raise ModelError('the gunicorn command of app/Dockerfile names no APP_MODULE')
+    module = app_module.split(':', 1)[0]
+    found = module_file(module, search)
+    if not found:
+        missing('the app module', '%s (%s.py in %s)' % (module, module.replace('.', '/'), ' or '.join(search)))
+    check_local_imports(found, search, seen)
+
+
+def local_imports(path):
+    """The top-level module names a Python file imports anywhere in it (absolute imports)."""
+    with open(path) as f:
+        tree = ast.parse(f.read(), path)
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return [n for i, n in enumerate(names) if n not in names[:i]]
+
+
+def module_in_folder(module, folder):
+    relative = module.replace('.', '/')
+    return (os.path.isfile(os.path.join(folder, relative + '.py')) or
+            os.path.isfile(os.path.join(folder, relative, '__init__.py')))
 
 
 # ---- apk's version comparison: apk-tools 2.8 (Alpine 3.7's apk), src/version.c ---------------------
@@ -533,6 +758,7 @@ class Runtime(object):
         names = requirement_names(requirements_text)
         check_build_stage(self.stages, self.copied, names)
         check_runtime_stage(self.stages, self.copied, names)
+        check_cmd_paths(self.stages)
         self.requirements = requirements_for_here(requirements_text)
         self.pip_specs = self.requirements + self.apk_pip
 

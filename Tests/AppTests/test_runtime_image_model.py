@@ -2,6 +2,7 @@
 (no network, no pip; the few processes are a bare Python 2.7 deciding what is standard library)."""
 from distutils.spawn import find_executable
 import os
+import shutil
 import sys
 
 import pytest
@@ -25,8 +26,10 @@ RUN apk --no-cache add --virtual .rt \\
         py-setuptools=33.1.1-r1 \\
         python2~2.7 && echo "a && b; c" | cat
 COPY --from=build /install /usr
+WORKDIR /app
 USER 10001:10001
 RUN python2 -c "import flask; import MySQLdb" && true
+COPY application.py gunicorn.conf.py ./
 CMD ["gunicorn", "--config", "/app/gunicorn.conf.py", "application:application"]
 '''
 
@@ -214,3 +217,90 @@ def test_the_stand_in_interpreter_must_be_alpines_python2_series():
     with pytest.raises(runtime_image.ModelError) as e:
         model.check_stand_in(python3)
     assert "python2 is 2.7.15-r3" in str(e.value) and 'Python 2.7' in str(e.value)
+
+
+# ---- every file the command names is in the image, not only behind the development code mount -------
+
+def cmd_paths_error(tmpdir, files, tail):
+    """The ModelError (or None) of check_cmd_paths for DOCKERFILE's stages with `tail` (the runtime
+    stage's WORKDIR/COPY/ENTRYPOINT/CMD lines) and a build context holding `files` {name: source}."""
+    context = tmpdir.join('context')
+    shutil.rmtree(str(context), ignore_errors=True)
+    context.ensure(dir=True)
+    for name, source in files.items():
+        path = context.join(name)
+        path.dirpath().ensure(dir=True)
+        path.write(source)
+    head = DOCKERFILE[:DOCKERFILE.index('WORKDIR /app')]
+    try:
+        runtime_image.check_cmd_paths(runtime_image.stages(head + tail), str(context))
+    except runtime_image.ModelError as e:
+        assert '\n' not in str(e), str(e)
+        return str(e)
+    return None
+
+
+APP = {'application.py': 'import os\nimport flask\n', 'gunicorn.conf.py': 'import os\nbind = "0.0.0.0:3000"\n'}
+CMD = 'CMD ["gunicorn", "--config", "/app/gunicorn.conf.py", "application:application"]\n'
+
+
+@pytest.mark.parametrize('tail, expected', [
+    # The mutations of issue 19: fine in the VM (the mount brings the files), a crash loop elsewhere.
+    ('WORKDIR /app\nCOPY application.py ./\n' + CMD, 'names the config file /app/gunicorn.conf.py, which no COPY'),
+    ('WORKDIR /app\nCOPY gunicorn.conf.py ./\n' + CMD, 'names the app module application (application.py in /app)'),
+    ('WORKDIR /app\nCOPY application.py gunicorn.conf.py /srv/\n' + CMD, 'config file /app/gunicorn.conf.py'),
+    # A relative destination is under the WORKDIR in force when COPY runs, not the last one.
+    ('COPY application.py gunicorn.conf.py ./\nWORKDIR /app\n' + CMD, 'config file /app/gunicorn.conf.py'),
+    # A relative config path is the WORKDIR's.
+    ('WORKDIR /app\nCOPY application.py ./\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "application"]\n',
+     'config file /app/gunicorn.conf.py'),
+    ('WORKDIR /app\nCOPY . .\nCMD ["gunicorn", "--chdir", "/srv", "application:application"]\n',
+     'names the folder (--chdir) /srv'),
+    # An init in front of Gunicorn: its own program must be in the image too.
+    ('WORKDIR /app\nCOPY . .\nENTRYPOINT ["/sbin/tini", "--"]\n' + CMD, 'names the program /sbin/tini'),
+    ('WORKDIR /app\nCOPY application.py ./\nENTRYPOINT ["/bin/sh", "-c"]\n' + CMD, 'names the path /app/gunicorn.conf.py'),
+])
+def test_the_command_names_only_what_the_image_has(tmpdir, tail, expected):
+    message = cmd_paths_error(tmpdir, APP, tail)
+    assert message and expected in message, message
+
+
+@pytest.mark.parametrize('tail', [
+    'WORKDIR /app\nCOPY application.py gunicorn.conf.py ./\n' + CMD,
+    'WORKDIR /app\nCOPY . .\n' + CMD,
+    'WORKDIR /app\nCOPY . /app\n' + CMD,
+    'COPY . /app/\nWORKDIR /app\n' + CMD,
+    'WORKDIR /app\nCOPY ["application.py", "gunicorn.conf.py", "/app/"]\n' + CMD,
+    'WORKDIR /srv\nCOPY *.py /app/\nCMD ["gunicorn", "--chdir", "/app", "-c", "file:/app/gunicorn.conf.py", "application"]\n',
+    'WORKDIR /app\nCOPY --chown=10001:10001 . .\nCMD ["gunicorn", "-b", "0.0.0.0:3000", "--reload", "application"]\n',
+    # Gunicorn 19.10 reads ./gunicorn.conf.py without --config.
+    'WORKDIR /app\nCOPY . .\nCMD ["gunicorn", "application:application"]\n',
+    'WORKDIR /app\nCOPY . .\nCMD ["gunicorn", "-c", "python:gunicorn_settings", "application:application"]\n',
+])
+def test_a_command_whose_files_are_copied_passes(tmpdir, tail):
+    files = dict(APP, **{'gunicorn_settings.py': 'workers = 2\n'})
+    assert cmd_paths_error(tmpdir, files, tail) is None
+
+
+def test_a_module_the_app_or_config_imports_from_the_context_is_copied_too(tmpdir):
+    """The config file and the app import modules of their own folder (sys.path[0] is the app folder):
+    a module the build context has but the image lacks is the same crash loop."""
+    files = dict(APP, **{'application.py': 'import os\nimport models\n', 'models.py': 'from helpers import x\n',
+                         'helpers.py': 'x = 1\n'})
+    assert cmd_paths_error(tmpdir, files, 'WORKDIR /app\nCOPY . .\n' + CMD) is None
+    message = cmd_paths_error(tmpdir, files, 'WORKDIR /app\nCOPY application.py gunicorn.conf.py models.py ./\n' + CMD)
+    assert 'through an import in /app/models.py' in message and 'the module helpers' in message, message
+    files = dict(APP, **{'gunicorn.conf.py': 'from reload_engine import *\n', 'reload_engine/__init__.py': ''})
+    message = cmd_paths_error(tmpdir, files, 'WORKDIR /app\nCOPY application.py gunicorn.conf.py ./\n' + CMD)
+    assert 'through an import in /app/gunicorn.conf.py' in message and 'reload_engine' in message, message
+    assert cmd_paths_error(tmpdir, files, 'WORKDIR /app\nCOPY . .\n' + CMD) is None
+
+
+def test_a_copy_source_missing_from_the_context_is_refused(tmpdir):
+    message = cmd_paths_error(tmpdir, APP, 'WORKDIR /app\nCOPY application.py settings.py ./\n' + CMD)
+    assert 'COPY settings.py' in message and 'no such file in the build context' in message
+
+
+def test_gunicorn_options_that_take_no_value_do_not_swallow_the_app_module():
+    assert runtime_image.gunicorn_cli(['--reload', '-c', 'x.py', '--bind=0.0.0.0:1', '-w2', 'app:application']) == (
+        {'--reload': [None], '--config': ['x.py'], '--bind': ['0.0.0.0:1'], '--workers': ['2']}, 'app:application')

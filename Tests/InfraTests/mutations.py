@@ -1,8 +1,12 @@
 """Mutation check for the infra suite: applies each known-bad edit to a COPY of the repo, runs the
-infra tests there and reports which test catches it. Every fix for issues 9, 10 and 12 has one.
+infra tests there and reports which test catches it. Every fix for issues 9, 10, 12 and 19 has one.
 Not part of the suite (slow: one pytest run per mutation).
 
-    python Tests/InfraTests/mutations.py [COPY_DIR]     # default: a fresh copy under /tmp
+    python Tests/InfraTests/mutations.py [-k TEXT] [COPY_DIR]   # default: a fresh copy under /tmp
+
+-k runs only the mutations whose description matches the regular expression TEXT. A mutation of the image (app/Dockerfile)
+is judged by the offline image model (Tests/AppTests/test_runtime_image_model.py, Python 2.7 with
+the app tests' packages: $PYTHON27 or pyenv's 2.7, and $TEST_TOOLS_DIR/py27 or .tools/py27).
 """
 import os
 import re
@@ -14,7 +18,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-# (file, exact text, replacement, what the mutation breaks)
+# (file, exact text, replacement, what the mutation breaks[, suite]); suite: "infra" (default) or "image"
 MUTATIONS = [
     ("provision/app.sh", '  kubectl -n "$ns" rollout restart deployment/app \\\n    || fail', "  true \\\n    || fail",
      "app.sh: no rollout restart after a rebuild"),
@@ -32,8 +36,8 @@ MUTATIONS = [
      "docker.sh: apt-get without the lock wait"),
     ("provision/lib.sh", '    if [ "$waited" -ge "$APT_LOCK_WAIT" ]; then', '    if false; then',
      "lib.sh: apt lock wait unbounded"),
-    ("provision/docker.sh", "--no-install-recommends apt-transport-https", "apt-transport-https",
-     "docker.sh: recommends installed"),
+    ("provision/docker.sh", '--no-install-recommends "${keep_config[@]}" apt-transport-https',
+     '"${keep_config[@]}" apt-transport-https', "docker.sh: recommends installed"),
     ("provision/docker.sh", 'if [ "$daemon_json_changed" = yes ]; then', "if true; then",
      "docker.sh: Docker restarted although daemon.json did not change"),
     ("provision/docker.sh", 'if write_if_changed "$DEVENV_ROOT/etc/docker/daemon.json"', 'if false && write_if_changed "$DEVENV_ROOT/etc/docker/daemon.json"',
@@ -69,25 +73,116 @@ MUTATIONS = [
      'VM_CPUS = devenv_integer(ENV.fetch("DEVENV_CPUS", "2"), "DEVENV_CPUS")', "CPU count written twice"),
     ("provision/docker.sh", "load_settings\n", 'load_settings\nDOCKER_VERSION="5:20.10.7~3-0~ubuntu-xenial"\n',
      "Docker pin written twice"),
+    # ---- issue 19: what a user would suffer that no test noticed ----
+    ("manifests/base/app.yaml",
+     "          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n      volumes:\n"
+     "        - name: tmp\n          emptyDir:\n            medium: Memory\n            sizeLimit: 16Mi\n", "",
+     "app: /tmp mount removed under a read-only root (no worker boots)"),
+    ("manifests/base/app.yaml", "              mountPath: /tmp\n", "              mountPath: /var/cache/app\n",
+     "app: the writable mount moved off every temp dir Python tries"),
+    ("manifests/base/app.yaml", "          readinessProbe:\n            tcpSocket:\n              port: http\n",
+     "          readinessProbe:\n            tcpSocket:\n              port: 8080\n",
+     "app: readiness probe on a port the container does not serve"),
+    ("manifests/base/app.yaml", "          livenessProbe:\n            tcpSocket:\n              port: http\n",
+     "          livenessProbe:\n            tcpSocket:\n              port: web\n",
+     "app: liveness probe names a port the container does not declare"),
+    ("manifests/base/app.yaml", "              containerPort: 3000\n", "              containerPort: 8000\n",
+     "app: declared port is not the one Gunicorn binds"),
+    ("manifests/base/app.yaml", "      targetPort: http\n", "      targetPort: 3001\n",
+     "app Service sends traffic to a port the pod does not serve"),
+    ("manifests/base/mysql.yaml", "            - name: mysql\n              containerPort: 3306\n",
+     "            - name: mysqld\n              containerPort: 3306\n",
+     "mysql Services' targetPort names a port the pod no longer declares"),
+    ("Vagrantfile", 'mount_options: ["dmode=775", "fmode=664"]', 'mount_options: ["dmode=770", "fmode=660"]',
+     "shared folder unreadable by the container's user 10001"),
+    ("Vagrantfile", 'mount_options: ["dmode=775", "fmode=664"]', 'mount_options: ["umask=0027"]',
+     "shared folder unreadable by others through umask"),
+    ("app/Dockerfile", "COPY application.py gunicorn.conf.py ./", "COPY application.py ./",
+     "image: the config the CMD names is not copied in", "image"),
+    ("app/Dockerfile", "COPY application.py gunicorn.conf.py ./", "COPY gunicorn.conf.py ./",
+     "image: the app module the CMD names is not copied in", "image"),
+    ("app/Dockerfile", "COPY application.py gunicorn.conf.py ./", "COPY application.py gunicorn.conf.py /srv/",
+     "image: code copied outside the WORKDIR the CMD runs in", "image"),
+    ("manifests/base/mysql.yaml", "      terminationGracePeriodSeconds: 60\n", "      terminationGracePeriodSeconds: 5\n",
+     "mysql killed 5 s after SIGTERM (before InnoDB's clean shutdown)"),
+    ("manifests/base/app.yaml", "      maxUnavailable: 0\n", "      maxUnavailable: 1\n",
+     "app rollout stops the only pod before its successor is Ready"),
+    ("manifests/base/app.yaml", "    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n",
+     "    type: Recreate\n", "app rollout by Recreate (a gap in answers)"),
+    ("manifests/live-code.yaml", "              readOnly: true\n", "", "code mount writable by the container"),
+    ("manifests/base/app.yaml", "                  key: MYSQL_USER\n", "                  key: MYSQL_USERNAME\n",
+     "app env reads a Secret key that does not exist"),
+    ("manifests/base/secret.yaml", "  MYSQL_ROOT_PASSWORD: dev-only-root-password\n", "",
+     "mysql gets no root password (entrypoint and probes need it)"),
+    ("manifests/base/mysql.yaml",
+     """command: ["sh", "-c", "MYSQL_PWD=\\"$MYSQL_ROOT_PASSWORD\\" mysqladmin ping -h 127.0.0.1 -u root --silent"]
+            periodSeconds: 15""",
+     """command: ["sh", "-c", "MYSQL_PWD=\\"$MYSQL_ROOT_PASS\\" mysqladmin ping -h 127.0.0.1 -u root --silent"]
+            periodSeconds: 15""",
+     "mysql liveness probe reads an unset variable"),
+    ("manifests/base/app.yaml", '            - name: GUNICORN_WORKERS\n',
+     '            - name: GUNICORN_BIND\n              value: "0.0.0.0:8000"\n            - name: GUNICORN_WORKERS\n',
+     "app env moves Gunicorn off its declared port"),
+    ("manifests/base/mysql.yaml", "            - --performance-schema=OFF\n",
+     "            - --performance-schema=OFF\n            - --port=3307\n", "mysqld listens on an undeclared port"),
+    ("Vagrantfile", 'node.vm.synced_folder ".", "/vagrant", mount_options:',
+     'node.vm.synced_folder ".", "/vagrant", type: "rsync", mount_options:',
+     "shared folder by rsync (edits never reach the VM)"),
+    ("Vagrantfile", 'node.vm.synced_folder ".", "/vagrant", mount_options:',
+     'node.vm.synced_folder ".", "/vagrant", disabled: true, mount_options:', "shared folder disabled"),
+    ("app/Dockerfile", 'COPY application.py gunicorn.conf.py ./\nEXPOSE 3000\nCMD ["gunicorn", "--config", "/app/gunicorn.conf.py"',
+     'COPY application.py ./\nCOPY gunicorn.conf.py /etc/gunicorn/\nEXPOSE 3000\n'
+     'CMD ["gunicorn", "--config", "/etc/gunicorn/gunicorn.conf.py"',
+     "config baked outside the code mount, edits never rebuilt into the VM"),
+    ("provision/lib.sh", 'cat "$app_dir/Dockerfile" "$app_dir/requirements.txt"', 'cat "$app_dir/Dockerfile"',
+     "image not rebuilt when app/requirements.txt changes"),
 ]
 
 
-def run_suite(copy):
+def python27():
+    result = subprocess.run(["bash", "-c", '. "$1/scripts/lib/python27.sh" && find_python27', "-", REPO],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit("mutations.py: %s" % result.stderr.strip())
+    return result.stdout.strip()
+
+
+def py27_packages():
+    folder = os.path.join(os.environ.get("TEST_TOOLS_DIR") or os.path.join(REPO, ".tools"), "py27")
+    if not os.path.isdir(os.path.join(folder, "gunicorn")):
+        sys.exit("mutations.py: no app test packages in %s: run scripts/test app once, or set TEST_TOOLS_DIR" % folder)
+    return folder
+
+
+def run_suite(copy, suite="infra"):
     env = dict(os.environ)
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "."],
-                            cwd=os.path.join(copy, "Tests", "InfraTests"), env=env, capture_output=True, text=True)
-    failed = re.findall(r"^FAILED (\S+)", result.stdout, re.M)
+    if suite == "infra":
+        argv, cwd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "."], "InfraTests"
+    elif suite == "image":
+        env.update(PYTHONPATH="%s:." % py27_packages(), PYTHONDONTWRITEBYTECODE="1")
+        argv, cwd = [python27(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-rf",
+                     "test_runtime_image_model.py"], "AppTests"
+    else:
+        raise ValueError(suite)
+    result = subprocess.run(argv, cwd=os.path.join(copy, "Tests", cwd), env=env, capture_output=True, text=True)
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
     return result.returncode, failed
 
 
 def main():
-    copy = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.mkdtemp(), "repo")
+    args = sys.argv[1:]
+    only = ""
+    if args[:1] == ["-k"]:
+        only, args = args[1], args[2:]
+    mutations = [m if len(m) == 5 else m + ("infra",) for m in MUTATIONS if re.search(only, m[3])]
+    copy = args[0] if args else os.path.join(tempfile.mkdtemp(), "repo")
     if not os.path.exists(copy):
-        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".git", ".build*", ".tools", ".vagrant"))
-    rc, failed = run_suite(copy)
-    assert rc == 0, "the suite fails before any mutation: %s" % failed
+        shutil.copytree(REPO, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", ".build*", ".tools", ".vagrant"))
+    for suite in sorted(set(m[4] for m in mutations)):
+        rc, failed = run_suite(copy, suite)
+        assert rc == 0, "the %s suite fails before any mutation: %s" % (suite, failed)
     survivors = 0
-    for path, old, new, what in MUTATIONS:
+    for path, old, new, what, suite in mutations:
         target = os.path.join(copy, path)
         with open(target) as f:
             original = f.read()
@@ -98,7 +193,7 @@ def main():
         with open(target, "w") as f:
             f.write(original.replace(old, new))
         try:
-            rc, failed = run_suite(copy)
+            rc, failed = run_suite(copy, suite)
         finally:
             with open(target, "w") as f:
                 f.write(original)
@@ -108,7 +203,7 @@ def main():
         else:
             print("caught  %-60s by %s" % (what, failed[0] if failed else "(collection error)"))
         sys.stdout.flush()
-    print("%d of %d mutations survived" % (survivors, len(MUTATIONS)))
+    print("%d of %d mutations survived" % (survivors, len(mutations)))
     return 1 if survivors else 0
 
 

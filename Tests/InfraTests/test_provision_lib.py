@@ -164,3 +164,60 @@ def test_settings_are_parsed_not_sourced(tmp_path):
     missing.write_text("VM_IP=10.0.0.1\n")
     env["DEVENV_SETTINGS"] = str(missing)
     assert "has no API_HOST_PORT" in run(env, "load_settings").stderr
+
+
+def context_files(stage, context):
+    """The build context files a stage's COPY/ADD instructions (not --from another stage) read."""
+    import glob
+    found = set()
+    for keyword, args in stage["instructions"]:
+        if keyword not in ("COPY", "ADD"):
+            continue
+        parts = json.loads(args) if args.startswith("[") else args.split()
+        if any(p.startswith("--from=") for p in parts):
+            continue
+        for source in [p for p in parts if not p.startswith("--")][:-1]:
+            for match in glob.glob(os.path.join(context, source)):
+                if os.path.isdir(match):
+                    found |= {os.path.join(d, n) for d, _, names in os.walk(match) for n in names}
+                else:
+                    found.add(os.path.normpath(match))
+    return found
+
+
+def test_a_change_to_anything_the_image_bakes_outside_the_code_mount_rebuilds_it(tmp_path, rendered):
+    """In the VM the code mount hides what the image has at its mount path: editing those files
+    needs no rebuild (README: code edits never need `vagrant provision`). Everything else the image
+    takes from app/ (the Dockerfile, what the build stage copies, a file the runtime stage copies
+    elsewhere, e.g. a config or module outside /app) is in the VM only through a rebuild, so
+    `vagrant provision` must rebuild when it changes, or it keeps running the old one."""
+    import shutil
+    import app_container  # noqa: F401  (puts runtime_image on sys.path)
+    import runtime_image
+    from conftest import find
+    spec = find(rendered, "Deployment", "app")["spec"]["template"]["spec"]
+    host = {v["name"] for v in spec["volumes"] if "hostPath" in v}
+    (container,) = [c for c in spec["containers"] if c["name"] == "app"]
+    (mount,) = [m["mountPath"].rstrip("/") for m in container["volumeMounts"] if m["name"] in host]
+
+    env, app = world(tmp_path)
+    shutil.rmtree(str(app))
+    shutil.copytree(os.path.join(ROOT, "app"), str(app), ignore=shutil.ignore_patterns("*.pyc"))
+    stages = runtime_image.stages((app / "Dockerfile").read_text())
+    baked = {str(app / "Dockerfile")}
+    for stage in stages[:-1]:
+        baked |= context_files(stage, str(app))
+    files, _ = runtime_image.image_files(stages, str(app))
+    baked |= {source for path, source in files.items() if not (path == mount or path.startswith(mount + "/"))}
+    assert run(env, 'build_app_image "%s"' % app).stdout.strip() == "built"
+    wrong = []
+    for path in sorted(str(p) for p in app.rglob("*") if p.is_file()):
+        with open(path, "a") as f:
+            f.write("\n# changed\n")
+        result = run(env, 'build_app_image "%s"' % app)
+        expected = "built" if os.path.normpath(path) in baked else "unchanged"
+        if result.stdout.strip() != expected:
+            wrong.append("%s changed: %s, expected %s" % (os.path.relpath(path, str(app)), result.stdout.strip() or
+                                                          result.stderr.strip(), expected))
+    assert not wrong, "; ".join(wrong)
+    assert len(baked) >= 2, baked  # the Dockerfile and the requirements at least

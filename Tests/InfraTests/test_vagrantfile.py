@@ -165,6 +165,68 @@ def test_synced_folder_is_the_repo(config):
     assert folder["args"] == [".", "/vagrant"]
 
 
+def vboxsf_options(opts):
+    """A synced folder's mount_options as {name: value} (items may hold several, comma-separated)."""
+    found = {}
+    for item in opts.get("mount_options") or []:
+        for part in str(item).split(","):
+            name, _, value = part.strip().partition("=")
+            found[name] = value
+    return found
+
+
+def app_user(rendered):
+    """(uid, gids) the app container runs as: its securityContext over the pod's over the image's USER."""
+    import app_container
+    from conftest import find
+    spec = find(rendered, "Deployment", "app")["spec"]["template"]["spec"]
+    (container,) = [c for c in spec["containers"] if c["name"] == "app"]
+    context = dict(spec.get("securityContext", {}), **container.get("securityContext", {}))
+    users = [args for keyword, args in app_container.dockerfile()[-1]["instructions"] if keyword == "USER"]
+    image_uid, _, image_gid = users[-1].partition(":") if users else ("0", "", "0")
+    gids = [context.get("runAsGroup", int(image_gid or image_uid)), context.get("fsGroup")]
+    gids += list(context.get("supplementalGroups", []))
+    return context.get("runAsUser", int(image_uid)), {g for g in gids if g is not None}
+
+
+def test_the_code_folder_is_readable_by_the_containers_user(config, rendered):
+    """The app container (uid 10001) reads the code through the VM's shared folder. vboxsf gives
+    every file the mount's dmode/fmode, less dmask/fmask (umask sets both; mount.vboxsf.c), or without them the host
+    file's own mode (VirtualBox Guest Additions, vboxsf utils.c sf_init_inode), owned by the mount's
+    uid/gid (Vagrant's: the vagrant user). With dmode=770,fmode=660 the container cannot list or
+    read /app: the master fails to load the app and the pod crash-loops."""
+    spec = [d for d in rendered if d["kind"] == "Deployment" and d["metadata"]["name"] == "app"][0]
+    code = [v["hostPath"]["path"] for v in spec["spec"]["template"]["spec"]["volumes"] if "hostPath" in v]
+    assert len(code) == 1, code
+    code = code[0]
+    folders = [f for f in calls_at(config, NODE + ".vm.synced_folder") if not f["opts"].get("disabled")]
+    carrying = [f for f in folders if code == f["args"][1] or code.startswith(f["args"][1].rstrip("/") + "/")]
+    assert carrying, "no synced folder of the Vagrantfile holds the code mount's %s" % code
+    folder = max(carrying, key=lambda f: len(f["args"][1]))  # the innermost mount wins
+    host = os.path.normpath(os.path.join(ROOT, folder["args"][0], os.path.relpath(code, folder["args"][1])))
+    assert host == os.path.join(ROOT, "app"), "the VM's %s is %s on the host, not app/" % (code, host)
+    assert folder["opts"].get("type", "virtualbox") == "virtualbox", folder["opts"]
+
+    options = vboxsf_options(folder["opts"])
+    assert "dmode" in options and "fmode" in options, (
+        "the synced folder sets no dmode/fmode: the VM then shows the host files' own modes, and a "
+        "checkout made under umask 077 is unreadable by the container's user: %s" % folder["opts"])
+    masks = {"dmask": 0, "fmask": 0}
+    for item in folder["opts"]["mount_options"]:  # mount.vboxsf: in order, umask sets both masks
+        for part in str(item).split(","):
+            name, _, value = part.strip().partition("=")
+            if name in ("umask", "dmask", "fmask"):
+                masks.update({m: int(value, 8) for m in masks if name in ("umask", m)})
+    dmode = int(options["dmode"], 8) & ~masks["dmask"]
+    fmode = int(options["fmode"], 8) & ~masks["fmask"]
+    uid, gids = app_user(rendered)
+    owner, group = options.get("uid") or folder["opts"].get("owner"), options.get("gid") or folder["opts"].get("group")
+    shift = 6 if str(owner) == str(uid) else 3 if group is not None and str(group) in map(str, gids) else 0
+    who = ["others", "group", "", "owner"][shift // 2]
+    assert (dmode >> shift) & 0o5 == 0o5, "folders are mode %o: %s (uid %d) cannot list them" % (dmode, who, uid)
+    assert (fmode >> shift) & 0o4 == 0o4, "files are mode %o: %s (uid %d) cannot read them" % (fmode, who, uid)
+
+
 def test_probe_sees_through_comments(tmp_path):
     """A commented-out setting configures nothing, so it cannot satisfy these tests."""
     text = open(os.path.join(ROOT, "Vagrantfile")).read()
@@ -180,13 +242,16 @@ def test_probe_sees_through_comments(tmp_path):
 
 def test_readme_prerequisites_match_the_vagrantfile(config):
     """The README's VirtualBox/Vagrant pairs (hashicorp/vagrant CHANGELOG: 6.1 in 2.2.7, 7.0 in 2.3.2,
-    7.1 in 2.4.2, 7.2 in 2.4.9) and require_version admit the same oldest Vagrant."""
+    private networks on macOS in 2.3.3 (GH-12983), 7.1 in 2.4.2, 7.2 in 2.4.9) and require_version
+    admit the same oldest Vagrant."""
     import re
     from conftest import read
     readme = read("README.md")
     prerequisites = readme[readme.index("## Prerequisites"):readme.index("## Quick start")]
-    pairs = dict(re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later \|$", prerequisites, re.M))
+    rows = re.findall(r"^\s*\| (\d+\.\d+) \| (\d+\.\d+\.\d+) or later( \(.*\))? \|$", prerequisites, re.M)
+    pairs = {vbox: vagrant for vbox, vagrant, _ in rows}
     assert pairs == {"6.1": "2.2.7", "7.0": "2.3.2", "7.1": "2.4.2", "7.2": "2.4.9"}
+    assert {vbox: note for vbox, _, note in rows if note} == {"7.0": " (2.3.3 on macOS)"}
     oldest = min(pairs.values(), key=lambda v: tuple(int(x) for x in v.split(".")))
     assert config["require_version"] == [">= %s" % oldest]
     assert "arm64" in prerequisites and "libvirt" in prerequisites and "vagrant-vbguest" in prerequisites
@@ -214,3 +279,43 @@ def test_every_number_follows_settings_env(tmp_path):
     assert ports == {"kube-api": (6443, 16443), "app": (30081, 18080)}
     vb = node + ".vm.provider(virtualbox)"
     assert one(config, vb + ".memory")["set"] == 2500 and one(config, vb + ".cpus")["set"] == 3
+
+
+def test_nat_dns_is_answered_by_the_hosts_resolver(config):
+    """--natdnshostresolver1 (VirtualBox 6.1-7.1; 7.2's libslirp NAT ignores it and the DNS proxy
+    alike, DrvNATlibslirp.cpp), and no second DNS mode that would contradict it."""
+    customizations = [c["args"][0] for c in calls_at(config, NODE + ".vm.provider(virtualbox).customize")]
+    nat_dns = [c for c in customizations if any(str(a).startswith("--natdns") for a in c)]
+    assert nat_dns == [["modifyvm", "id", "--natdnshostresolver1", "on"]]
+
+
+@pytest.mark.parametrize("host, passed", [
+    ({"HTTP_PROXY": "http://up:3128"}, {"DEVENV_HOST_HTTP_PROXY": "http://up:3128"}),
+    ({"https_proxy": "http://low:3129", "no_proxy": ".corp"},
+     {"DEVENV_HOST_HTTPS_PROXY": "http://low:3129", "DEVENV_HOST_NO_PROXY": ".corp"}),
+    # Both cases set: the lowercase one, as curl reads it.
+    ({"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:2"}, {"DEVENV_HOST_HTTP_PROXY": "http://low:1"}),
+    # A blank lowercase one does not hide the other.
+    ({"no_proxy": "  ", "NO_PROXY": ".corp"}, {"DEVENV_HOST_NO_PROXY": ".corp"}),
+    ({}, {}),
+])
+def test_every_provisioner_gets_the_hosts_proxy_in_either_case(host, passed):
+    env = dict.fromkeys(("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"), "")
+    env.update(host)
+    rc, config, err = probe_vagrantfile(**env)
+    assert rc == 0, err
+    expected = dict.fromkeys(("DEVENV_HOST_HTTP_PROXY", "DEVENV_HOST_HTTPS_PROXY", "DEVENV_HOST_NO_PROXY"), "")
+    expected.update(passed)
+    provisioners = calls_at(config, NODE + ".vm.provision")
+    assert len(provisioners) == 4
+    for p in provisioners:
+        assert {k: v for k, v in p["opts"]["env"].items() if k.startswith("DEVENV_HOST_")} == expected, p["args"]
+
+
+def test_all_steps_of_one_vagrant_command_share_a_run_id_and_the_next_command_has_another(config):
+    """provision/ groups step times by DEVENV_RUN_ID (README, "How long")."""
+    ids = {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(config, NODE + ".vm.provision")}
+    assert len(ids) == 1
+    rc, again, err = probe_vagrantfile()
+    assert rc == 0, err
+    assert {p["opts"]["env"]["DEVENV_RUN_ID"] for p in calls_at(again, NODE + ".vm.provision")} != ids

@@ -3,6 +3,7 @@ suites written here, a fault is injected, and the last line and exit status must
 
 The installed tools are shared through TEST_TOOLS_DIR (set by scripts/test), so each run takes
 about a second; every run gets its own reports folder."""
+import json
 import os
 import re
 import shutil
@@ -35,14 +36,18 @@ def test_two():
 
 # A stand-in `swift`: builds nothing; `swift test` writes a Swift Testing report whose one test
 # fails when UPDATE_GOLDEN reached it (the real golden tests fail in that mode, on purpose).
+# Its faults are switched on by files beside it: scripts/test passes no variable it does not know.
 FAKE_SWIFT = """\
 #!/usr/bin/env python3
 import os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+def fault(name):
+    return os.path.exists(os.path.join(here, name))
 args = sys.argv[1:]
 if args[:1] == ["test"]:
     out = args[args.index("--xunit-output") + 1]
     base = out[:-len(".xml")] + "-swift-testing.xml"
-    if os.environ.get("FAKE_SWIFT_NO_REPORT"):
+    if fault("FAKE_SWIFT_NO_REPORT"):
         sys.exit(0)
     inner = '<failure message="UPDATE_GOLDEN reached swift test"/>' if "UPDATE_GOLDEN" in os.environ else ""
     with open(base, "w") as f:
@@ -51,7 +56,7 @@ if args[:1] == ["test"]:
     sys.exit(1 if inner else 0)
 # `swift build`: SwiftPM's note about ncursesw.pc's flags always; a compiler warning when asked.
 print("warning: prohibited flag(s): -D_DEFAULT_SOURCE, -D_XOPEN_SOURCE=600")
-if os.environ.get("FAKE_SWIFT_WARNING"):
+if fault("FAKE_SWIFT_WARNING"):
     print("/repo/Sources/A.swift:1:5: warning: variable 'x' was never used")
 sys.exit(0)
 """
@@ -75,6 +80,14 @@ class Scratch:
         self.bin.mkdir()
         self.write_at(self.bin / "swift", FAKE_SWIFT, executable=True)
         self.reports = tmp_path / "reports"
+        self.counts(infra=2, swift=1)
+
+    def counts(self, **suites):
+        self.write("Tests/expected-counts", "# scratch\n" + "".join("%s %d\n" % kv for kv in sorted(suites.items())))
+
+    def fault(self, name):
+        """Switches on one of the stand-in swift's faults."""
+        (self.bin / name).write_text("")
 
     def write(self, rel, text, executable=False):
         self.write_at(self.root / rel, text, executable)
@@ -146,7 +159,8 @@ def test_inherited_update_golden_never_reaches_swift_test(scratch):
 
 
 def test_a_compiler_warning_fails_the_swift_suite(scratch):
-    rc, passed, failed, out = scratch.run("swift", FAKE_SWIFT_WARNING="1")
+    scratch.fault("FAKE_SWIFT_WARNING")
+    rc, passed, failed, out = scratch.run("swift")
     assert rc != 0 and failed == 1, out
     assert "FAIL  swift: no compiler warnings" in out
     assert "variable 'x' was never used" in out
@@ -154,7 +168,8 @@ def test_a_compiler_warning_fails_the_swift_suite(scratch):
 
 
 def test_a_runner_that_reports_no_test_is_a_failure(scratch):
-    rc, passed, failed, out = scratch.run("swift", FAKE_SWIFT_NO_REPORT="1")
+    scratch.fault("FAKE_SWIFT_NO_REPORT")
+    rc, passed, failed, out = scratch.run("swift")
     assert rc != 0 and failed == 1, out
     assert "nothing ran" in out
 
@@ -209,3 +224,65 @@ def test_three():
     rc, passed, failed, out = scratch.run("infra")
     assert rc != 0 and failed >= 1, out
     assert "(skipped: cannot run here)" in out
+
+
+# The names a test may see: the allow-list in scripts/test, what it exports itself, and pytest's own.
+ALLOWED_ENVIRONMENT = {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TMPDIR", "LANG", "LC_ALL", "CI", "PYENV_ROOT",
+                       "PYTHON27", "CHECK_REPORT", "PYTEST_CURRENT_TEST", "PYTEST_VERSION",
+                       "SHLVL", "_"}  # the last two: bash sets them for every child
+
+
+def test_tests_see_only_an_allow_listed_environment(scratch):
+    """GUNICORN_WORKERS=1 in the caller's shell once reached the app harness and turned a caught bug
+    green; the deny-list never named it. Nothing the runner does not know may reach a test."""
+    scratch.write("Tests/InfraTests/test_env.py", """\
+import json, os
+def test_dump_environment():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "env-seen.json"), "w") as f:
+        json.dump(sorted(os.environ), f)
+""")
+    scratch.counts(infra=3)
+    rc, passed, failed, out = scratch.run(
+        "infra", GUNICORN_WORKERS="1", RELOAD_INTERVAL="9", MYSQL_HOST="elsewhere", MYSQL_PASSWORD="x",
+        HTTP_PROXY="http://proxy.invalid:3128", https_proxy="http://proxy.invalid:3128", SOME_UNKNOWN_SWITCH="1",
+        **{"BASH_FUNC_kubectl%%": "() {  echo shadowed\n}"})
+    assert (rc, failed) == (0, 0), out
+    seen = set(json.loads((scratch.root / "Tests" / "InfraTests" / "env-seen.json").read_text()))
+    assert not seen - ALLOWED_ENVIRONMENT, sorted(seen - ALLOWED_ENVIRONMENT)
+    assert "PATH" in seen and "CHECK_REPORT" in seen
+
+
+def test_fewer_tests_than_recorded_is_a_failure(scratch):
+    """A test file renamed so that pytest no longer collects it once gave a green run with 74 of 76."""
+    scratch.counts(infra=3)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed == 1, out
+    assert "2 tests ran, Tests/expected-counts says 3 for 'infra'" in out
+
+
+def test_more_tests_than_recorded_is_a_failure_until_recorded(scratch):
+    scratch.counts(infra=1)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed == 1, out
+    assert "scripts/update-test-counts" in out
+
+
+def test_a_suite_with_no_recorded_count_is_a_failure(scratch):
+    scratch.counts(swift=1)
+    rc, passed, failed, out = scratch.run("infra")
+    assert rc != 0 and failed == 1, out
+    assert "no line for 'infra'" in out
+
+
+def test_update_test_counts_records_what_the_last_run_ran(scratch):
+    shutil.copy(os.path.join(ROOT, "scripts", "update-test-counts"), str(scratch.root / "scripts"))
+    subprocess.run(["git", "init", "-q", str(scratch.root)], check=True)
+    scratch.counts(infra=7, swift=1)
+    scratch.run("infra")
+    proc = subprocess.run(["bash", "scripts/update-test-counts"], cwd=str(scratch.root),
+                          env=dict(os.environ, TEST_REPORTS_DIR=str(scratch.reports)),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout
+    assert (scratch.root / "Tests" / "expected-counts").read_text().splitlines()[1:] == ["infra 2", "swift 1"]
+    rc, passed, failed, out = scratch.run("infra")
+    assert (rc, failed) == (0, 0), out

@@ -16,6 +16,8 @@ public struct Doctor: Sendable {
     var time: any TimeSource = SystemTime()
     /// Told each group's key once its findings are in (tests: the deadline only after them).
     var groupDone: (@Sendable (String) -> Void)?
+    /// Where the proxy variables are read (the VM gets the host's proxy).
+    public var environment: [String: String] = ProcessEnvironment.current()
 
     public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
         self.config = config
@@ -80,6 +82,7 @@ public struct Doctor: Sendable {
         let settings = self.settings
         let paths = self.paths
         let machine = self.machine
+        let proxy = ProxySettings.from(environment: environment, settings: settings.values)
         let vmState = Task<Result<VMStatus, CommandError>?, Never> {
             guard let project else { return nil }
             let command = Command("vagrant", ["status", "--machine-readable"], workingDirectory: project, timeout: timeout)
@@ -104,6 +107,10 @@ public struct Doctor: Sendable {
                 let (vagrant, vagrantVersion) = DoctorChecks.vagrant(await vagrantOutput)
                 var found = [vbox, vagrant]
                 if let vboxVersion, let vagrantVersion { found.append(DoctorChecks.pair(vagrant: vagrantVersion, virtualBox: vboxVersion)) }
+                if let vboxVersion {
+                    let nameservers = HostFacts.isLinux ? HostFacts.nameservers(resolvConf: paths.resolvConf) : nil
+                    found += DoctorChecks.virtualBoxNAT(vboxVersion, nameservers: nameservers)
+                }
                 if HostFacts.isLinux {
                     found.append(DoctorChecks.kvm(modules: HostFacts.modules(procRoot: paths.procRoot),
                                                   kernel: HostFacts.kernel(procRoot: paths.procRoot),
@@ -142,6 +149,7 @@ public struct Doctor: Sendable {
                 let available = HostFacts.isLinux ? HostFacts.availableMemory(procRoot: paths.procRoot) : nil
                 found.append(DoctorChecks.memory(available: available, total: HostFacts.totalMemory(), vmMB: settings.memoryMB, vmRunning: running))
                 found.append(DoctorChecks.disk(free: HostFacts.freeDisk(at: paths.vagrantHome), vagrantHome: paths.vagrantHome))
+                if let finding = DoctorChecks.proxy(proxy, vmIP: settings.vmIP) { found.append(finding) }
                 return found
             }
         }
@@ -199,7 +207,7 @@ public struct Doctor: Sendable {
         }
         // Leftover checks are stopped (SIGTERM to their children); the report is due now.
         if done.count < keys.count { checks.cancelAll() }
-        return (DoctorReport(findings: findings), settle)
+        return (DoctorReport(findings: DoctorChecks.foldVM(findings)), settle)
     }
 }
 

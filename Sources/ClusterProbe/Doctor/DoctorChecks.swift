@@ -95,11 +95,37 @@ public enum DoctorChecks {
                                  fix: "install Vagrant \(row.vagrant)+ from developer.hashicorp.com/vagrant/install"
                                     + (older.map { ", or VirtualBox \($0.virtualBox)" } ?? ""))
         }
+        // This VM has a private network: on macOS VirtualBox 7.0 has host-only networks, not
+        // adapters, and Vagrant drives them from 2.3.3 (before, the VM does not start).
         if macOS, row.virtualBox == "7.0", vagrant < SupportMatrix.macOSPrivateNetwork70 {
-            return DoctorFinding(id, .warn, "Vagrant \(vagrant) with VirtualBox 7.0 on macOS: private networks need Vagrant \(SupportMatrix.macOSPrivateNetwork70)+",
-                                 fix: "install Vagrant \(SupportMatrix.macOSPrivateNetwork70)+")
+            return DoctorFinding(id, .fail, "Vagrant \(vagrant) cannot start this VM with VirtualBox 7.0 on macOS: its private network needs Vagrant \(SupportMatrix.macOSPrivateNetwork70)+ (\"Host-only adapters are no longer supported\")",
+                                 fix: "install Vagrant \(SupportMatrix.macOSPrivateNetwork70)+ from developer.hashicorp.com/vagrant/install")
         }
         return DoctorFinding(id, .ok, "Vagrant \(vagrant) supports VirtualBox \(row.virtualBox) (from \(row.vagrant))")
+    }
+
+    /// VirtualBox 7.2's NAT regressions that hit this VM (`VirtualBoxNAT`): one `!` per regression
+    /// the installed release has, each with the release that fixes it (or the line to use while none
+    /// does); nothing for other releases. `nameservers`: the host's resolv.conf, Linux only.
+    public static func virtualBoxNAT(_ version: ToolVersion, nameservers: [String]?) -> [DoctorFinding] {
+        guard version.minorLine == VirtualBoxNAT.affectedLine else { return [] }
+        var found: [DoctorFinding] = []
+        if version < VirtualBoxNAT.portForwardingFixed {
+            found.append(DoctorFinding("virtualbox-nat-ports", .warn,
+                                       "VirtualBox \(version): NAT can stop working when a VM forwards several ports, and this one forwards three (VirtualBox/virtualbox#232, fixed in \(VirtualBoxNAT.portForwardingFixed))",
+                                       fix: "install VirtualBox \(VirtualBoxNAT.portForwardingFixed) or later (virtualbox.org/wiki/Downloads)"))
+        }
+        if let nameservers, !nameservers.isEmpty, nameservers.allSatisfy(isLoopback) {
+            let shown = nameservers.joined(separator: ", ")
+            found.append(DoctorFinding("virtualbox-nat-dns", .warn,
+                                       "VirtualBox \(version) hands the VM this host's nameserver \(shown) (/etc/resolv.conf), a loopback address the VM cannot reach: it resolves no names (\(VirtualBoxNAT.dnsIssue), open: no 7.2 release fixes it)",
+                                       fix: "use VirtualBox 7.1, which gives the VM its own DNS server at 10.0.2.3"))
+        }
+        return found
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || (IPv4Range.address(address).map { $0 >> 24 == 127 } ?? false)
     }
 
     /// Linux 6.12+ lets KVM take VT-x/AMD-V when its module loads; VirtualBox then fails to start VMs.
@@ -244,6 +270,9 @@ public enum DoctorChecks {
             return DoctorFinding("vm", .fail, "VM: cannot ask, vagrant is not on PATH", fix: installVagrant)
         case .failure(.timedOut(_, let after)):
             return DoctorFinding("vm", .warn, "VM: `vagrant status` gave no answer within \(DurationFormat.short(after))", fix: "run `vagrant status` by hand")
+        case .failure(.failed(_, _, let message)) where virtualBoxUnusable.contains(where: { message.contains($0) }):
+            return DoctorFinding("vm", .fail, "\(vmVirtualBoxUnusable)\(message)",
+                                 fix: "make VirtualBox usable (the VirtualBox lines above), then `vagrant status` answers")
         case .failure(.failed(_, _, let message)) where message.contains("No usable default provider"):
             return DoctorFinding("vm", .fail, "VM: Vagrant finds no usable provider (\(message))",
                                  fix: "install VirtualBox (see above); `vagrant up --provider=virtualbox` says why it is not usable")
@@ -263,6 +292,31 @@ public enum DoctorChecks {
             default: return DoctorFinding("vm", .ok, "VM \(vm.machine): \(vm.stateHuman) (`vagrant up` starts it)")
             }
         }
+    }
+
+    /// Vagrant's words when its VirtualBox provider is not usable: templates/locales/en.yml
+    /// `virtualbox_not_detected`, `virtualbox_invalid_version`, `virtualbox_kernel_module_not_loaded`,
+    /// `virtualbox_install_incomplete`, each inside `provider_not_usable` ("The provider 'virtualbox'
+    /// that was requested ... isn't usable on this system"; checked in Vagrant 2.3.4's en.yml).
+    static let virtualBoxUnusable = [
+        "Vagrant could not detect VirtualBox",
+        "a version of VirtualBox installed that is not supported",
+        "VirtualBox is complaining that the kernel module is not loaded",
+        "VirtualBox is complaining that the installation is incomplete",
+        "provider 'virtualbox' that was requested",
+    ]
+    static let vmVirtualBoxUnusable = "VM: Vagrant cannot use VirtualBox: "
+
+    /// A `✗ VM` line that only repeats a VirtualBox failure already listed (no VBoxManage, a
+    /// VirtualBox this Vagrant cannot drive) is folded into that line: one cause, one line.
+    public static func foldVM(_ findings: [DoctorFinding]) -> [DoctorFinding] {
+        guard let vm = findings.firstIndex(where: { $0.id == "vm" && $0.status == .fail && $0.summary.hasPrefix(vmVirtualBoxUnusable) }),
+              let cause = findings.firstIndex(where: { ($0.id == "virtualbox" || $0.id == "vagrant-virtualbox") && $0.status == .fail })
+        else { return findings }
+        var out = findings
+        out[cause].summary += " (so `vagrant status` fails too)"
+        out.remove(at: vm)
+        return out
     }
 
     public static func kubeconfig(path: String, exists: Bool) -> DoctorFinding {

@@ -6,6 +6,8 @@ public struct DoctorPaths: Sendable, Equatable {
     public var sysRoot: String
     public var networksConf: String
     public var vagrantHome: String
+    /// `etc/resolv.conf` beside the proc root: /etc/resolv.conf for /proc.
+    public var resolvConf: String
 
     public init(procRoot: String = "/proc", networksConf: String = "/etc/vbox/networks.conf", vagrantHome: String) {
         self.procRoot = procRoot
@@ -15,6 +17,7 @@ public struct DoctorPaths: Sendable, Equatable {
         while parent.hasSuffix("/"), parent.count > 1 { parent.removeLast() }
         if let slash = parent.lastIndex(of: "/") { parent = String(parent[..<slash]) } else { parent = "." }
         sysRoot = parent + "/sys"
+        resolvConf = parent + "/etc/resolv.conf"
     }
 
     public static func from(_ env: [String: String]) -> DoctorPaths {
@@ -89,6 +92,15 @@ public enum HostFacts {
     /// The running kernel's version (`6.12.1-arch1`), from `<proc>/sys/kernel/osrelease`.
     public static func kernel(procRoot: String) -> ToolVersion? {
         FileText.text(procRoot + "/sys/kernel/osrelease").flatMap { ToolVersion.leading($0.trimmingCharacters()[...]) }
+    }
+
+    /// The `nameserver` addresses of a resolv.conf, in order; nil when unreadable.
+    public static func nameservers(resolvConf: String) -> [String]? {
+        guard let text = FileText.text(resolvConf) else { return nil }
+        return text.split(separator: "\n").compactMap { line in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
+        }
     }
 
     /// KVM's `enable_virt_at_load` parameter (Linux 6.12+): "Y", "N", or nil when absent.

@@ -118,7 +118,9 @@ public enum SupportMatrix {
     /// 6.1.28 introduced /etc/vbox/networks.conf and the 192.168.56.0/21 default the VM's IP is in.
     public static let minimumVirtualBox = ToolVersion(6, 1, 28)
 
-    /// VirtualBox 7.0 private networks on macOS work from Vagrant 2.3.3 (CHANGELOG 2.3.3, GH-12983).
+    /// VirtualBox 7.0 private networks on macOS work from Vagrant 2.3.3 (CHANGELOG 2.3.3: "Fix
+    /// `:private_network` support for VirtualBox 7 on macOS [GH-12983]"; with 2.3.2 the VM does not
+    /// start: "Host-only adapters are no longer supported!", hashicorp/vagrant#12959).
     public static let macOSPrivateNetwork70 = ToolVersion(2, 3, 3)
 
     public static func row(for virtualBox: ToolVersion) -> Row? {
@@ -126,4 +128,22 @@ public enum SupportMatrix {
     }
 
     public static var newest: Row { rows[rows.count - 1] }
+}
+
+/// VirtualBox 7.2's NAT regressions that hit this VM, checked on github.com/VirtualBox/virtualbox.
+/// Only what a source says is fixed gets a fixed release here.
+public enum VirtualBoxNAT {
+    /// The release line with the regressions.
+    public static let affectedLine = "7.2"
+
+    /// Several port-forwarding rules broke NAT on 7.2.0-7.2.3 (#232, titled "fixed in next 7.2.x
+    /// maintenance release"; the 7.2.4 changelog entry, quoted by the VirtualBox team in #277: "NAT:
+    /// Fixed issue when multiple port forwarding rules affected NAT functionality (github:gh-232)").
+    /// This VM forwards three ports (Vagrant's ssh, the Kubernetes API, the app).
+    public static let portForwardingFixed = ToolVersion(7, 2, 4)
+
+    /// On a Linux host whose resolv.conf names only a loopback resolver (systemd-resolved's
+    /// 127.0.0.53), 7.2 hands the VM that address by DHCP where 7.1 gave 10.0.2.3, and the VM
+    /// resolves nothing (#205, open; no release fixes it). `--natdnshostresolver1` does not help on 7.2.
+    public static let dnsIssue = "VirtualBox/virtualbox#205"
 }

@@ -31,7 +31,8 @@ public enum KubectlDiagnosis {
     public static func problem(message: String) -> Problem {
         let m = message.lowercased()
         if m.contains(".devenv/kubeconfig"), m.contains("no such file") {
-            return Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): press u to provision")
+            // Every surface reads this (`devtui status` too): name the command, not a dashboard key.
+            return Problem(.noKubeconfig, "no kubeconfig yet (.devenv/kubeconfig): run `vagrant up`")
         }
         if m.contains("connection refused") || (m.contains("connection to the server") && m.contains("was refused")) {
             return Problem(.unreachable, "cluster unreachable: connection refused")

@@ -77,7 +77,11 @@ public final class Poller: Sendable {
             case .failure: delay = max(config.intervals.vm, backoff.fail())
             }
             let now = time.now()
-            model.update { $0.vm.record(result, at: now, nextAttemptIn: delay) }
+            let kubeconfig = config.generatedKubeconfigInUse.map(StaleKubeconfig.exists) ?? false
+            model.update { snap in
+                snap.vm.record(result, at: now, nextAttemptIn: delay)
+                snap.staleKubeconfig = StaleKubeconfig.check(vm: snap.vm.value, kubeconfigExists: kubeconfig)
+            }
             await wakeups.sleep(delay, or: .vm)
         }
     }

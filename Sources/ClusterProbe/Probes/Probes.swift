@@ -131,6 +131,8 @@ public struct Probes: Sendable {
         async let nodeResult = nodes()
 
         if let result = await vmResult { snap.vm.apply(result, at: now()) }
+        snap.staleKubeconfig = StaleKubeconfig.check(vm: snap.vm.value,
+                                                     kubeconfigExists: config.generatedKubeconfigInUse.map(StaleKubeconfig.exists) ?? false)
         let podResult = await podsResult
         snap.pods.apply(podResult.mapError { $0 }, at: now())
         snap.kubeContext = await context

@@ -21,6 +21,8 @@ public struct EnvironmentSnapshot: Sendable, Equatable, Codable {
     public var codeChange: CodeChangeInfo?
     /// The generated kubeconfig is readable by others (one line with the fix), if it is.
     public var kubeconfigWarning: String?
+    /// The VM is not created but the generated kubeconfig is still there (one line), if so.
+    public var staleKubeconfig: String?
     /// Time the snapshot was taken (seconds since 1970).
     public var takenAt: Int
 

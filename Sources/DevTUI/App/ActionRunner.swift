@@ -20,6 +20,8 @@ final class ActionRunner: Sendable {
     private let notify: @Sendable () -> Void
     /// The running `vagrant up`'s steps and its recent output (for the failure's diagnosis).
     private let up = Mutex<(progress: UpProgress, tail: [String])?>(nil)
+    /// What a teardown did with `.devenv/kubeconfig`, for its closing line.
+    private let teardownNote = Mutex<String?>(nil)
 
     init(probes: Probes, model: EnvironmentModel, poller: Poller?, notify: @escaping @Sendable () -> Void = {}) {
         self.probes = probes
@@ -48,6 +50,7 @@ final class ActionRunner: Sendable {
             let (ok, detail) = await self.perform(kind)
             let took = LogsView.elapsed(Clock.monotonicMs() - started)
             var message = ok ? "\(kind.done) (\(took))" : "\(kind.verb) failed: \(detail)"
+            if let note = self.teardownNote.withLock({ n in defer { n = nil }; return n }) { message += "; " + note }
             let failure = ok ? nil : self.upFailure(fallback: detail)
             self.up.withLock { $0 = nil }
             if let failure { message = failure.footer }
@@ -88,7 +91,18 @@ final class ActionRunner: Sendable {
             }
             return result
         case .teardown:
-            return await streamStep(vagrant(["destroy", "-f"]))
+            let result = await streamStep(vagrant(["destroy", "-f"]))
+            // Only a destroy that worked makes the cluster's kubeconfig worthless.
+            if result.0, let dir = config.projectDir {
+                let path = dir + "/" + ProbeConfig.generatedKubeconfig
+                let existed = StaleKubeconfig.exists(path)
+                if let error = StaleKubeconfig.remove(path) {
+                    teardownNote.withLock { $0 = error }
+                } else if existed {
+                    teardownNote.withLock { $0 = "removed \(ProbeConfig.generatedKubeconfig) (it belonged to the destroyed VM)" }
+                }
+            }
+            return result
         case .restart:
             let restart = config.target.restartApp()
             log("$ \(restart)")

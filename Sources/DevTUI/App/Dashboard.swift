@@ -41,6 +41,7 @@ final class Dashboard {
     func run() -> Int32 {
         terminal.start()
         defer { terminal.suspend() }
+        ui.provisionTimes = ProvisionTimes.load(projectDir: probes.config.projectDir)
         poller.start()
         runDoctor()
         defer {
@@ -99,13 +100,24 @@ final class Dashboard {
         let state = model.read()
         let context = KeyHandler.Context(snapshot: state.snapshot, logCount: state.logs[ui.logSource]?.count ?? 0,
                                          pageSize: logRows(), nowMs: Clock.wallMs())
-        for effect in Reducer.reduce(event, &ui, context) {
+        let effects = Reducer.reduce(event, &ui, context)
+        if case .action(.finished(kind: .provision, _, _, _)) = event {
+            ui.provisionTimes = ProvisionTimes.load(projectDir: probes.config.projectDir)  // the run just wrote it
+        }
+        for effect in effects {
             switch effect {
             case .quit: return 0
             case .followLogs(let component):
                 model.setFollowed(component)
                 poller.refresh(.logs)
-            case .provision: actions.start(.provision)
+            case .provision:
+                // The file a run writes at its end: this run is compared with the one it holds.
+                let times = ProvisionTimes.load(projectDir: probes.config.projectDir)
+                ui.provisionTimes = times
+                // Computed first: `ui.action?.usual = ui...` would read ui while writing it.
+                let usual = times?.usualRun(vmCreated: state.snapshot.vm.value?.isCreated ?? false)
+                ui.action?.usual = usual
+                actions.start(.provision)
             case .restartApp: actions.start(.restart)
             case .teardown: actions.start(.teardown)
             case .runDoctor: runDoctor()

@@ -46,18 +46,7 @@ enum KeyHandler {
         case .help:
             ui.overlay = .help
         case .provision:
-            guard context.snapshot.usesVagrant else {
-                ui.status = .init(kind: .failure, text: "no Vagrantfile here: provision your cluster yourself")
-                return []
-            }
-            // A doctor finding that will make `vagrant up` fail: say it, default No.
-            // (A running VM proves the host can run it: no question then.)
-            if ui.doctor?.firstFailure != nil, context.snapshot.vm.value?.isRunning != true {
-                if let refusal = busy(ui, nowMs: context.nowMs) { ui.status = refusal; return [] }
-                ui.overlay = .confirmProvision
-                return []
-            }
-            return start(.provision, &ui, context, effect: .provision)
+            return provision(&ui, context)
         case .restartApp:
             return start(.restart, &ui, context, effect: .restartApp)
         case .shell:
@@ -93,6 +82,30 @@ enum KeyHandler {
             break
         }
         return []
+    }
+
+    /// `u`: `vagrant up`, after a question when the doctor found a failure.
+    static func provision(_ ui: inout UIState, _ context: Context) -> [Effect] {
+        guard context.snapshot.usesVagrant else {
+            ui.status = .init(kind: .failure, text: "no Vagrantfile here: provision your cluster yourself")
+            return []
+        }
+        // A doctor finding that will make `vagrant up` fail: say it, default No.
+        // (A running VM proves the host can run it: no question then.)
+        if context.snapshot.vm.value?.isRunning != true {
+            if let refusal = busy(ui, nowMs: context.nowMs) { ui.status = refusal; return [] }
+            if ui.doctor == nil {
+                // Doctor's first run is still going (at most ~3 s): its answer decides.
+                ui.provisionAfterDoctor = true
+                ui.status = .init(kind: .info, text: "u: devtui doctor is still checking this machine, then vagrant up", atMs: context.nowMs)
+                return []
+            }
+            if ui.doctor?.firstFailure != nil {
+                ui.overlay = .confirmProvision
+                return []
+            }
+        }
+        return start(.provision, &ui, context, effect: .provision)
     }
 
     /// Scrolling up pauses follow; scrolling back to the newest line resumes it.

@@ -39,6 +39,13 @@ enum Reducer {
             if !ok { return [.runDoctor] }
         case .doctor(let report):
             ui.doctor = report
+            // A `u` that waited for this report: the key again, now that the doctor has spoken.
+            if ui.provisionAfterDoctor {
+                ui.provisionAfterDoctor = false
+                guard ui.overlay == .none, ui.action == nil else { return [] }
+                ui.status = nil
+                return KeyHandler.provision(&ui, context)
+            }
         case .shellClosed(let outcome):
             ui.action = nil
             switch outcome {

@@ -17,6 +17,10 @@ struct UIState: Equatable, Sendable {
     var doctor: DoctorReport?
     /// Why the last `vagrant up` failed, until the next one starts.
     var upFailure: UpFailed?
+    /// `u` came before the first doctor report: provision (or ask) once it arrives.
+    var provisionAfterDoctor = false
+    /// The project's `.devenv/provision-times.json` (at start and after each `vagrant up`).
+    var provisionTimes: ProvisionTimes?
 
     struct StatusLine: Equatable, Sendable {
         enum Kind: Equatable, Sendable { case info, success, failure }
@@ -34,6 +38,15 @@ struct RunningAction: Equatable, Sendable {
     var latestLine: String?
     /// Where a `vagrant up` is (provision only).
     var progress: UpProgress?
+    /// The earlier run this `vagrant up` is compared with (`usually 2m10s` beside a step).
+    var usual: ProvisionTimes.Run?
+
+    /// `step 4/8: provisioner docker (usually 2m10s)`: the step, and how long it took last time when known.
+    var stepTitle: String? {
+        guard let progress, let title = progress.title else { return nil }
+        guard let usual, let phase = progress.phase, let seconds = ProvisionTimes.seconds(of: phase, in: usual) else { return title }
+        return "\(title) (usually \(ProvisionTimes.human(seconds)))"
+    }
 }
 
 /// A failed `vagrant up`: the step it reached and, for known errors, the reason and the fix.

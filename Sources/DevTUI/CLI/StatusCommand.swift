@@ -45,7 +45,7 @@ enum StatusReport {
             if let error = snap.vm.error { list.append("vm: \(error)") }
             else if let vm = snap.vm.value, !vm.isRunning { list.append("vm: \(vm.stateHuman)") }
         }
-        if let error = snap.pods.error { list.append("pods: \(error)") }
+        if let error = snap.clusterError(snap.pods) { list.append("pods: \(error)") }
         if let warning = snap.kubeconfigWarning { list.append("kubeconfig: \(warning)") }
         for node in snap.nodesOfConcern where !node.problems.isEmpty {
             list.append("node \(node.name): \(node.problems.joined(separator: ", "))"
@@ -98,7 +98,7 @@ enum StatusReport {
                 }
             }
         } else {
-            lines.append(row("Pods", snap.pods.error ?? "?"))
+            lines.append(row("Pods", snap.clusterError(snap.pods) ?? "?"))
         }
         if let nodes = snap.node.value, !nodes.isEmpty {
             let shown = snap.nodesOfConcern
@@ -116,12 +116,12 @@ enum StatusReport {
             let used = volume.usedBytes.map(ByteFormat.binary) ?? "?"
             let cap = volume.capacityBytes.map(ByteFormat.binary) ?? "?"
             let disk = volume.filesystemPercent.map { ", disk \($0)% used" } ?? ""
-            lines.append(row("MySQL", "\(used) / \(cap) in PVC \(volume.claim)\(disk)" + (snap.volume.error.map { " (\($0))" } ?? "")))
+            lines.append(row("MySQL", "\(used) / \(cap) in PVC \(volume.claim)\(disk)" + (snap.clusterError(snap.volume).map { " (\($0))" } ?? "")))
             if let phase = volume.phase, phase != "Bound" {
                 lines.append("    └ pvc \(volume.claim) \(phase)" + (snap.warning(forClaim: volume.claim).map { ": \($0.line(now: now))" } ?? ""))
             }
         } else {
-            lines.append(row("MySQL", snap.volume.error ?? "?"))
+            lines.append(row("MySQL", snap.clusterError(snap.volume) ?? "?"))
         }
         if !appUp(snap) {
             lines.append("DOWN: " + problems.joined(separator: "; "))

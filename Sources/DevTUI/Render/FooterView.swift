@@ -25,7 +25,7 @@ enum FooterView {
         if let status = input.ui.status, status.kind == .info, input.nowMs - status.atMs < 4000 {
             return (status.text, .warn)
         }
-        if let action = input.ui.action, let progress = action.progress, let title = progress.title {
+        if let action = input.ui.action, let progress = action.progress, let title = action.stepTitle {
             let detail = (progress.detail ?? action.latestLine).map { g.ellipsisSep + $0 } ?? ""
             return ("\(title) \(LogsView.elapsed(input.nowMs - action.startedAtMs))\(detail)", .accent)
         }

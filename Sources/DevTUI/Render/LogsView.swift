@@ -23,7 +23,7 @@ enum LogsView {
         case .app: parts.append("app (gunicorn)")
         case .mysql: parts.append("mysql")
         case .action:
-            if let action = input.ui.action, let title = action.progress?.title {
+            if let action = input.ui.action, let title = action.stepTitle {
                 parts.append("vagrant up \(elapsed(input.nowMs - action.startedAtMs))")
                 parts.append(title)
             } else if let action = input.ui.action {

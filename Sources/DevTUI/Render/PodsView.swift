@@ -7,7 +7,7 @@ enum PodsView {
         guard inner.width > 0, inner.height > 0 else { return }
         if DoctorPanel.render(&frame, inner, input) { return }
 
-        if let (message, style) = blockingMessage(snap, now: input.now) {
+        if let (message, style) = blockingMessage(snap, now: input.now, ui: input.ui) {
             let hintLines = hint(snap).map { Frame.wrap($0, inner.width - 2, maxLines: 2) } ?? []
             let lines = Frame.wrap(message, inner.width - 2, maxLines: max(1, inner.height - hintLines.count))
             for (i, line) in lines.enumerated() { frame.put(line, x: inner.x + 1, y: inner.y + i, style: style) }
@@ -127,10 +127,10 @@ enum PodsView {
     }
 
     /// The daily states that replace the table, worded as what to do next.
-    static func blockingMessage(_ snap: EnvironmentSnapshot, now: Int) -> (String, Style)? {
+    static func blockingMessage(_ snap: EnvironmentSnapshot, now: Int, ui: UIState = UIState()) -> (String, Style)? {
         if snap.usesVagrant, let vm = snap.vm.value {
             switch vm.state {
-            case "not_created": return ("VM not created — press u to provision (first run ~10 min)", .warn)
+            case "not_created": return ("VM not created — " + DoctorPanel.provisionHint(ui), .warn)
             case "poweroff", "saved", "aborted", "suspended", "stopped", "shutoff", "paused":
                 return ("VM is \(vm.stateHuman) — press u to start it", .warn)
             case "running": break
@@ -153,6 +153,10 @@ enum PodsView {
         if snap.pods.value?.isEmpty == true {
             return snap.usesVagrant ? "press u to provision, or check `kubectl get all -n \(snap.namespace)`"
                 : "apply the manifests: kubectl apply -k manifests"
+        }
+        // A VM that is not running says so itself, with its own key hint.
+        if snap.pods.errorKind == .noKubeconfig, snap.usesVagrant, snap.vm.value?.isRunning == true {
+            return "press u to provision"
         }
         if snap.pods.errorKind == .unreachable, snap.usesVagrant {
             return "is the VM up? press u, or check `vagrant status`"

@@ -15,7 +15,7 @@ enum VolumeView {
         let state = input.snapshot.volume
         let g = input.glyphs
         guard let usage = state.value else {
-            if let error = state.error {
+            if let error = input.snapshot.clusterError(state) {
                 return wrap ? Frame.wrap(error, width, maxLines: 2).map { [($0, .bad)] } : [[(error, .bad)]]
             }
             return [[("measuring…", .dim)]]
@@ -43,7 +43,7 @@ enum VolumeView {
             // With an error (du failed), the error is the reason; MySQL may well be running.
             second.append(("data size unknown until mysql runs", .dim))
         }
-        if let error = state.error {
+        if let error = input.snapshot.clusterError(state) {
             second.append(((second.isEmpty ? "" : g.ellipsisSep) + error, .bad))
         } else {
             second.append(((second.isEmpty ? "" : g.ellipsisSep) + "measured \(Renderer.ago(state.freshAt, now: input.now))", .dim))
