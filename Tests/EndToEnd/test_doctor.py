@@ -29,7 +29,11 @@ def free_port():
     return port
 
 
-def world(tmp_path, host="plain-6.8", networks=None, tools=TOOLS, settings=None):
+def world(tmp_path, host="plain-6.8", networks=None, tools=TOOLS, settings=None, timeout_scale=10):
+    """A doctor world. The stand-ins are Python: at load 10 one took over 2 s to answer and a
+    ready host read "vagrant status: no answer" (so a taken port was only a note), hence every
+    timeout x10 unless a test is about the timeouts themselves (timeout_scale=None: the
+    product's own)."""
     w = World(tmp_path, os.path.join("..", "doctor", "ready"), path_tools=tools)
     (w.project / "settings.env").write_text(
         settings if settings is not None else "API_HOST_PORT=%d\nAPP_HOST_PORT=%d\n" % (free_port(), free_port()))
@@ -38,10 +42,12 @@ def world(tmp_path, host="plain-6.8", networks=None, tools=TOOLS, settings=None)
         "DEVTUI_VBOX_NETWORKS_CONF": os.path.join(DOCTOR, "networks", networks) if networks else str(tmp_path / "none.conf"),
         "VAGRANT_HOME": str(tmp_path / "vagrant.d"),
     })
+    if timeout_scale:
+        w.env["DEVTUI_DOCTOR_TIMEOUT_SCALE"] = str(timeout_scale)
     return w
 
 
-def doctor(w, *args, timeout=20):
+def doctor(w, *args, timeout=60):
     started = time.time()
     proc = subprocess.run([DEVTUI, "doctor", "--project-dir", str(w.project)] + list(args),
                           env=w.env, capture_output=True, text=True, timeout=timeout)
@@ -105,10 +111,11 @@ def test_a_port_held_by_a_real_listener(tmp_path):
 def test_a_hung_vboxmanage_is_given_up_at_its_timeout(tmp_path):
     # Outcome and order, not speed: the hung tool is named with its own timeout (the run's
     # deadline would say "virtualbox: no answer"), the others answered, and it is gone at exit.
-    w = world(tmp_path)
+    # Timeouts x4 (VBoxManage 6 s, vagrant 8 s, deadline 10.4 s): the others have time to answer.
+    w = world(tmp_path, timeout_scale=4)
     w.write("vboxmanage-version.hang", "")
-    proc, _ = doctor(w)
-    assert "! VirtualBox: `VBoxManage --version` gave no answer within 1.5 s" in proc.stdout
+    proc, _ = doctor(w, timeout=60)
+    assert "! VirtualBox: `VBoxManage --version` gave no answer within 6.0 s" in proc.stdout
     assert "✓ Vagrant 2.4.3" in proc.stdout
     left = w.live_standins()
     for pid in left:
@@ -120,7 +127,7 @@ def test_a_vagrant_that_ignores_sigterm_is_not_left_behind(tmp_path):
     # vagrant's timeout (2 s) plus SIGKILL's second ends after the deadline (2.6 s): the answer is
     # printed then, and the exit waits for the kill. Exiting at the answer orphaned the stand-in,
     # which then ran for an hour.
-    w = world(tmp_path)
+    w = world(tmp_path, timeout_scale=None)  # the product's timeouts: their order is the point
     w.write("vagrant-version.hang", "ignore SIGTERM")
     proc, _ = doctor(w)
     left = w.live_standins()
@@ -304,7 +311,7 @@ def test_unreadable_proc_and_a_broken_settings_line(tmp_path):
 
 
 def test_a_vboxmanage_that_ignores_sigterm_is_killed_in_time(tmp_path):
-    w = world(tmp_path, tools=("vagrant", "kubectl"))
+    w = world(tmp_path, tools=("vagrant", "kubectl"), timeout_scale=None)
     script = w.bin / "VBoxManage"
     script.write_text("#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.1; done\n")
     script.chmod(0o755)

@@ -19,6 +19,16 @@ public struct Doctor: Sendable {
     /// Where the proxy variables are read (the VM gets the host's proxy).
     public var environment: [String: String] = ProcessEnvironment.current()
 
+    /// Tests with stand-in tools on a loaded machine: `DEVTUI_DOCTOR_TIMEOUT_SCALE=N` (2-100)
+    /// multiplies every tool timeout and the deadline, so a stand-in slow to start is never "no
+    /// answer". Like DEVTUI_PROC_ROOT, a test's switch: scripts/test never passes DEVTUI_* on.
+    public mutating func scaleTimeouts(from env: [String: String]) {
+        guard let n = env["DEVTUI_DOCTOR_TIMEOUT_SCALE"].flatMap({ Int($0) }), (2...100).contains(n) else { return }
+        toolTimeout *= n
+        fastTimeout *= n
+        deadline *= n
+    }
+
     public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
         self.config = config
         self.runner = runner

@@ -120,6 +120,24 @@ struct DoctorWorld {
         return "API_HOST_PORT=\(a.port)\nAPP_HOST_PORT=\(b.port)\n"
     }
 
+    /// The tests' switch for slow stand-ins scales every timeout and the deadline; anything but
+    /// 2-100 leaves the product's own.
+    @Test func theTimeoutScaleIsATestsSwitchWithinBounds() throws {
+        let world = try DoctorWorld()
+        defer { world.remove() }
+        let plain = Doctor(config: ProbeConfig.resolve(workingDirectory: world.project, environment: [:]), runner: SubprocessRunner(),
+                           paths: DoctorPaths(vagrantHome: world.root))
+        var scaled = plain
+        scaled.scaleTimeouts(from: ["DEVTUI_DOCTOR_TIMEOUT_SCALE": "10"])
+        #expect(scaled.toolTimeout == .seconds(20) && scaled.fastTimeout == .seconds(15) && scaled.deadline == .seconds(26))
+        for value in ["", "1", "0", "-3", "101", "x", "2.5"] {
+            var same = plain
+            same.scaleTimeouts(from: ["DEVTUI_DOCTOR_TIMEOUT_SCALE": value])
+            #expect(same.toolTimeout == plain.toolTimeout && same.fastTimeout == plain.fastTimeout && same.deadline == plain.deadline, "\(value)")
+        }
+        #expect(plain.toolTimeout == .seconds(2) && plain.fastTimeout == .milliseconds(1500) && plain.deadline == .milliseconds(2600))
+    }
+
     @Test func aReadyHostHasNoFailures() async throws {
         let world = try DoctorWorld(settings: try Self.freePorts())
         defer { world.remove() }
