@@ -164,16 +164,25 @@ class Tmux:
     def resize(self, width, height):
         self.tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
-    def wait_for(self, text, timeout=10):
+    def wait_for(self, *texts, timeout=20):
+        """The screen once it shows every one of `texts` and has settled: two captures in a row
+        are the same, so a repaint that tmux has only half received is never read. The timeout is
+        a safety net for a loaded machine, not a measure."""
         deadline = time.time() + timeout
+        previous = None
         while time.time() < deadline:
             screen = self.screen()
-            if text in screen:
-                return screen
+            if all(t in screen for t in texts):
+                if screen == previous:
+                    return screen
+                previous = screen
+            else:
+                previous = None
             time.sleep(0.05)
-        raise AssertionError("%r not on screen after %.0f s:\n%s" % (text, timeout, self.screen()))
+        raise AssertionError("%s not on a settled screen after %.0f s:\n%s" % (
+            " and ".join(repr(t) for t in texts), timeout, self.screen()))
 
-    def wait_until(self, predicate, timeout=10, what="condition"):
+    def wait_until(self, predicate, timeout=20, what="condition"):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if predicate():
@@ -200,3 +209,43 @@ def run_devtui(tmp_path, app_server):
     yield start
     for s in sessions:
         s.close()
+
+
+def serve(status, body, headers=()):
+    """A loopback app that answers every GET with `status`, `headers` and `body` (bytes), as the
+    app's Flask and Gunicorn would. Returns (url, server); the caller shuts the server down."""
+
+    class Canned(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return "http://127.0.0.1:%d/" % server.server_address[1], server
+
+
+@pytest.fixture
+def canned_app():
+    """serve(), with every server shut down after the test."""
+    servers = []
+
+    def start(status, body, headers=()):
+        url, server = serve(status, body, headers)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -48,16 +48,18 @@ def test_nothing_at_all_is_clear_and_bounded(tmp_path, refused_url):
     assert doc["snapshot"]["vm"]["error"] == "vagrant: not found on PATH"
     assert doc["snapshot"]["pods"]["error"] == "kubectl: not found on PATH"
     assert doc["snapshot"]["app"]["error"] == "connection refused"
-    assert took < 10
+    assert took < 20  # bounded: nothing here may wait for a timeout (generous for a loaded machine)
 
 
 def test_a_hung_kubectl_is_cut_off(tmp_path, refused_url):
     world = World(tmp_path, "healthy")
     world.write("kubectl-get-pods.hang", "")
-    proc, took = status(world, refused_url)
+    proc, took = status(world, refused_url, timeout=90)
     assert proc.returncode == 1
     assert "pods: kubectl: no answer within" in proc.stdout
-    assert took < 15
+    # Cut off at kubectl's 8 s timeout, not after the hour the stand-in hangs: a bound that is the
+    # behaviour, generous for a loaded machine.
+    assert took < 45, took
 
 
 def test_usage_error_exits_2(tmp_path):
@@ -188,7 +190,6 @@ def test_hostile_events_in_status_are_bounded_lines(tmp_path, app_server):
     text, _ = status(world, app_server)
     line = next(l for l in text.stdout.splitlines() if "└ FailedMount" in l)
     assert len(line) < 400 and "\x1b" not in text.stdout
-    assert took < 15
 
 
 def test_a_world_readable_kubeconfig_is_reported_but_not_fatal(tmp_path, app_server):
@@ -205,3 +206,77 @@ def test_a_world_readable_kubeconfig_is_reported_but_not_fatal(tmp_path, app_ser
     kubeconfig.chmod(0o600)
     proc, _ = status(world, app_server, "--json")
     assert json.loads(proc.stdout)["problems"] == []
+
+
+# What the app answers when it is up but not well: each is DOWN (exit 1), with why. The bodies
+# are the ones Flask 1.1.4 and Gunicorn 19.10.0 send (the traceback was captured from
+# app/gunicorn.conf.py under Gunicorn 19.10.0 with a module-level NameError, its paths those of
+# the pod: WORKDIR /app, Alpine's site-packages).
+FLASK_404 = (b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n'
+             b'<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL '
+             b'manually please check your spelling and try again.</p>\n')
+FLASK_302 = (b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>Redirecting...</title>\n'
+             b'<h1>Redirecting...</h1>\n<p>You should be redirected automatically to target URL: '
+             b'<a href="/login">/login</a>.  If not click the link.')
+SITE = "/usr/lib/python2.7/site-packages/gunicorn"
+GUNICORN_500 = ("""Traceback (most recent call last):
+  File "/app/gunicorn.conf.py", line 347, in _load_wsgi
+    self.wsgi = self.app.wsgi()
+  File "%(site)s/app/base.py", line 67, in wsgi
+    self.callable = self.load()
+  File "%(site)s/app/wsgiapp.py", line 52, in load
+    return self.load_wsgiapp()
+  File "%(site)s/app/wsgiapp.py", line 41, in load_wsgiapp
+    return util.import_app(self.app_uri)
+  File "%(site)s/util.py", line 350, in import_app
+    __import__(module)
+  File "/app/application.py", line 59, in <module>
+    x_not_defined + 1
+NameError: name 'x_not_defined' is not defined
+""" % {"site": SITE}).encode()
+
+
+def down(world, url):
+    """`devtui status` and `--json` against the app at url: (text proc, json doc)."""
+    proc, _ = status(world, url)
+    as_json, _ = status(world, url, "--json")
+    assert as_json.returncode == proc.returncode
+    return proc, json.loads(as_json.stdout)
+
+
+def test_an_app_answering_404_is_down(tmp_path, canned_app):
+    world = World(tmp_path, "healthy")
+    url = canned_app(404, FLASK_404, [("Content-Type", "text/html")])
+    proc, doc = down(world, url)
+    assert proc.returncode == 1, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert any(l.startswith("App     %s  404 in " % url) for l in lines), proc.stdout
+    assert lines[-1] == "DOWN: app: HTTP 404"
+    assert doc["ok"] is False and doc["problems"] == ["app: HTTP 404"]
+    assert doc["snapshot"]["app"]["value"]["statusCode"] == 404
+
+
+def test_an_app_answering_a_redirect_is_down(tmp_path, canned_app):
+    # devtui asks for the page itself and follows nothing: a 302 (a login page in front of the
+    # app, a wrong path) is not the app answering.
+    world = World(tmp_path, "healthy")
+    url = canned_app(302, FLASK_302, [("Location", "http://127.0.0.1/login"), ("Content-Type", "text/html")])
+    proc, doc = down(world, url)
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stdout.splitlines()[-1] == "DOWN: app: HTTP 302"
+    assert doc["ok"] is False and doc["problems"] == ["app: HTTP 302"]
+
+
+def test_a_traceback_500_says_the_exception_and_where(tmp_path, canned_app):
+    world = World(tmp_path, "healthy")
+    url = canned_app(500, GUNICORN_500, [("Server", "gunicorn/19.10.0"), ("Content-Type", "text/plain")])
+    proc, doc = down(world, url)
+    assert proc.returncode == 1, proc.stdout
+    why = "NameError: name 'x_not_defined' is not defined (/app/application.py, line 59)"
+    app = next(l for l in proc.stdout.splitlines() if l.startswith("App "))
+    assert app.startswith("App     %s  500 in " % url) and app.endswith(" ms: " + why), app
+    assert proc.stdout.splitlines()[-1] == "DOWN: app: HTTP 500: " + why
+    assert doc["ok"] is False and doc["problems"] == ["app: HTTP 500: " + why]
+    value = doc["snapshot"]["app"]["value"]
+    assert value["statusCode"] == 500 and value["exceptionAt"] == "/app/application.py, line 59"
+    assert value["exception"] == "NameError: name 'x_not_defined' is not defined"

@@ -12,8 +12,22 @@ public struct Doctor: Sendable {
     /// Answers still missing then are reported as "no answer" (the whole command stays under 3 s).
     public var deadline: Duration = .milliseconds(2600)
     public var machine: String = HostFacts.machine()
+    /// The clock the deadline is measured on (tests: a manual one).
+    var time: any TimeSource = SystemTime()
+    /// Told each group's key once its findings are in (tests: the deadline only after them).
+    var groupDone: (@Sendable (String) -> Void)?
     /// Where the proxy variables are read (the VM gets the host's proxy).
     public var environment: [String: String] = ProcessEnvironment.current()
+
+    /// Tests with stand-in tools on a loaded machine: `DEVTUI_DOCTOR_TIMEOUT_SCALE=N` (2-100)
+    /// multiplies every tool timeout and the deadline, so a stand-in slow to start is never "no
+    /// answer". Like DEVTUI_PROC_ROOT, a test's switch: scripts/test never passes DEVTUI_* on.
+    public mutating func scaleTimeouts(from env: [String: String]) {
+        guard let n = env["DEVTUI_DOCTOR_TIMEOUT_SCALE"].flatMap({ Int($0) }), (2...100).contains(n) else { return }
+        toolTimeout *= n
+        fastTimeout *= n
+        deadline *= n
+    }
 
     public init(config: ProbeConfig, runner: any CommandRunning, paths: DoctorPaths) {
         self.config = config
@@ -59,12 +73,14 @@ public struct Doctor: Sendable {
     private func run(_ checks: CheckTasks) async -> (DoctorReport?, settle: @Sendable () async -> Void) {
         let results = Locked<[String: [DoctorFinding]]>([:])
         let order = Locked<[String]>([])
-        let started = ContinuousClock.now
+        let time = self.time
+        let started = time.monotonicMs()
         var tasks: [Task<Void, Never>] = []
+        let groupDone = self.groupDone
 
         func launch(_ key: String, _ body: @escaping @Sendable () async -> [DoctorFinding]) {
             order.with { $0.append(key) }
-            let task = Task { let found = await body(); results.with { $0[key] = found } }
+            let task = Task { let found = await body(); results.with { $0[key] = found }; groupDone?(key) }
             tasks.append(task)
             checks.add { task.cancel() }
         }
@@ -180,8 +196,8 @@ public struct Doctor: Sendable {
             _ = await vmState.value
             _ = await serverTask.value
         }
-        while results.with({ $0.count }) < keys.count, ContinuousClock.now - started < deadline, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
+        while results.with({ $0.count }) < keys.count, time.monotonicMs() - started < deadline.milliseconds, !Task.isCancelled {
+            await time.sleep(for: .milliseconds(10))
         }
         if Task.isCancelled { return (nil, settle) }
         let done = results.with { $0 }

@@ -131,7 +131,9 @@ final class Dashboard {
     /// `devtui doctor` in the background (a Vagrant project only): at start and after a failed action.
     func runDoctor() {
         guard probes.config.projectDir != nil else { return }
-        let doctor = Doctor(config: probes.config, runner: probes.runner, paths: DoctorPaths.from(ProcessEnvironment.current()))
+        let env = ProcessEnvironment.current()
+        var doctor = Doctor(config: probes.config, runner: probes.runner, paths: DoctorPaths.from(env))
+        doctor.scaleTimeouts(from: env)
         let box = doctorResult
         let doorbell = self.doorbell
         doctorRuns.append(Task.detached {

@@ -25,7 +25,9 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let env = ProcessEnvironment.current()
-        let doctor = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
+        var configured = Doctor(config: common.config(), runner: SubprocessRunner(), paths: DoctorPaths.from(env))
+        configured.scaleTimeouts(from: env)
+        let doctor = configured
         let json = self.json
         let unicode = DoctorOutput.unicodeLocale(env)
         // The answer is printed when it is due (at the deadline, with a hung tool), then the exit

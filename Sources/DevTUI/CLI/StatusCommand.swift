@@ -68,7 +68,13 @@ enum StatusReport {
             list.append("pvc \(volume.claim): \(phase)" + (snap.warning(forClaim: volume.claim).map { " (\($0.line(now: now)))" } ?? ""))
         }
         if let app = snap.app.value, !app.isUp {
-            list.append("app: " + (app.error ?? "HTTP \(app.statusCode ?? 0)"))
+            if let error = app.error {
+                list.append("app: \(error)")
+            } else {
+                // Why, when the body says: a traceback's exception and where it was raised.
+                let why = app.exception.map { ": \($0)" + (app.exceptionAt.map { " (\($0))" } ?? "") } ?? ""
+                list.append("app: HTTP \(app.statusCode ?? 0)\(why)")
+            }
         }
         return list
     }

@@ -22,11 +22,14 @@ enum AppView {
             // The dev server's answer to code that fails to load: the exception says what to fix.
             let style: Style = code == 200 ? .ok : .bad
             let head = " \(code)\(g.ellipsisSep)\(exception)"
-            let place = health.exceptionAt ?? "Python traceback"
+            var place = health.exceptionAt ?? "Python traceback"
             if let width, TextWidth.of(head) + 1 > width, let cut = wrapPoint(head, limit: width - 1) {
+                let rest = head[cut...].trimmingCharacters()
+                if TextWidth.of(rest + g.ellipsisSep + place) > width { place = shortPlace(place) }
                 result.append([(String(g.dot), style), (String(head[..<cut]), style)])
-                result.append([(head[cut...].trimmingCharacters(), style), (g.ellipsisSep + place, .dim)])
+                result.append([(rest, style), (g.ellipsisSep + place, .dim)])
             } else {
+                if let width, TextWidth.of(place) > width { place = shortPlace(place) }
                 result.append([(String(g.dot), style), (head, style)])
                 result.append([(place, .dim)])
             }
@@ -62,6 +65,14 @@ enum AppView {
             }
         }
         return parts.isEmpty ? [("edit app/ and the change shows here", .dim)] : parts
+    }
+
+    /// `/app/lib/db.py, line 3` -> `db.py, line 3`: in the pod a traceback names files by their
+    /// full path, and a cut at the panel's edge would take the line number; the folder goes first.
+    static func shortPlace(_ place: String) -> String {
+        let pathEnd = place.firstRange(of: ", line ")?.lowerBound ?? place.endIndex
+        guard let slash = place[..<pathEnd].lastIndex(of: "/") else { return place }
+        return String(place[place.index(after: slash)...])
     }
 
     /// The last space at which `text` fits in `limit` columns.

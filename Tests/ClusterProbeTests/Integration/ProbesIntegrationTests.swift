@@ -91,10 +91,8 @@ import Testing
         var config = ProbeConfig(projectDir: world.dir, target: KubeTarget(), appURL: appPort.url)
         config.target.requestTimeoutSeconds = 1
         let command = Command("kubectl", config.target.getPods().arguments, timeout: .milliseconds(500))
-        let started = Clock.monotonicMs()
         let result = await world.runner.run(command)
         #expect(result == .failure(.timedOut(tool: "kubectl", after: .milliseconds(500))))
-        #expect(Clock.monotonicMs() - started < 3000)
     }
 
     @Test func watchStreamFeedsTheModel() async throws {
@@ -105,15 +103,12 @@ import Testing
         let poller = Poller(probes: p, model: model)
         poller.start()
         defer { poller.stop() }
-        let deadline = Clock.monotonicMs() + 5000
-        while Clock.monotonicMs() < deadline {
+        // The watch starts after the first list has filled the model: wait for its start too.
+        await eventually("the pods, the VM, the previous log and the watch") {
             let state = model.read()
-            // The watch starts after the first list has filled the model: wait for its start too.
-            if state.snapshot.pods.value?.count == 2, state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true,
-               world.calls().contains(where: { $0.contains("--watch") && $0.contains("--output-watch-events") }) {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            return state.snapshot.pods.value?.count == 2 && state.snapshot.vm.value != nil
+                && state.logs[.app]?.lines.contains(where: { $0.contains("missing environment variable") }) == true
+                && world.calls().contains(where: { $0.contains("--watch") && $0.contains("--output-watch-events") })
         }
         let state = model.read()
         #expect(state.snapshot.pods.value?.first?.status == "CrashLoopBackOff")

@@ -57,6 +57,32 @@ final class CannedServer: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)/" }
 }
 
+/// Answers one connection as a keep-alive HTTP/1.1 server does: the response (its Content-Length
+/// exact) and then nothing, its end open until the client closes (or 60 s pass). A client that
+/// waits for the close instead of counting the body never finishes.
+final class KeepAliveServer: @unchecked Sendable {
+    let port: UInt16
+
+    init(response: [UInt8]) {
+        let (listener, port) = Loopback.socket(listening: true, reuseAddress: true)
+        self.port = port
+        Thread.detachNewThread {
+            let client = accept(listener, nil, nil)
+            close(listener)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = recv(client, &buffer, buffer.count, 0)
+            _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var timeout = timeval(tv_sec: 60, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            while recv(client, &buffer, buffer.count, 0) > 0 {}
+            close(client)
+        }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/" }
+}
+
 /// Answers its n-th connection with the n-th body, then stops listening.
 final class SequenceServer: @unchecked Sendable {
     let port: UInt16

@@ -3,20 +3,19 @@ import Synchronization
 import Testing
 @testable import ClusterProbe
 
-/// The bell a thread of its own sleeps on, with the real clock.
+/// The bell a thread of its own sleeps on, with the real clock. Outcomes, not speed: an hour's
+/// wait that ends was ended by its ring.
 @Suite struct BellTests {
     @Test func aTimedWaitEndsOnTheRing() async {
         let bell = Bell()
         let ended = Atomic<Bool>(false)
-        let started = Clock.monotonicMs()
         DispatchQueue(label: "sleeper").async {
-            SystemTime().block(for: .seconds(30), orUntil: bell)
+            SystemTime().block(for: .seconds(3600), orUntil: bell)
             ended.store(true, ordering: .relaxed)
         }
         try? await Task.sleep(for: .milliseconds(20))
         bell.ring()
-        await eventually("rung") { ended.load(ordering: .relaxed) }
-        #expect(Clock.monotonicMs() - started < 10_000)
+        await eventually("the hour's wait ended by the ring") { ended.load(ordering: .relaxed) }
     }
 
     @Test func aTimedWaitEndsAtItsTimeout() async {
@@ -28,16 +27,15 @@ import Testing
             took.store(rung ? -2 : Clock.monotonicMs() - started, ordering: .relaxed)
         }
         guard await eventually("the wait over", { took.load(ordering: .relaxed) != -1 }) else { bell.ring(); return }
+        // Never early, and reported as a timeout (ending at all is the other half).
         let ms = took.load(ordering: .relaxed)
-        #expect(ms >= 120 && ms < 5000, "waited \(ms) ms for 120 (-2: reported as rung)")
+        #expect(ms >= 120, "waited \(ms) ms for 120 (-2: reported as rung)")
     }
 
-    /// A ring before the wait is kept: the wait returns at once.
+    /// A ring before the wait is kept: the wait returns rung (a lost ring would time out, false).
     @Test func aRingBeforeTheWaitIsKept() {
         let bell = Bell()
         bell.ring()
-        let started = Clock.monotonicMs()
         #expect(bell.wait(timeoutMs: 10_000))
-        #expect(Clock.monotonicMs() - started < 1000)
     }
 }

@@ -37,6 +37,27 @@ import Testing
         #expect(world.clock.pendingSleeps.isEmpty)
     }
 
+    /// README: the event watch "stops 15 s after all are healthy again": not at once (a pod that
+    /// flaps between Ready and not would start a kubectl each time), and not never.
+    @Test func theEventWatchOutlivesHealthByItsGrace() async {
+        let world = World()
+        world.model.update { $0.pods.succeed([World.pod("app-1", "app", ready: false)], at: 0) }
+        let loop = Task { await world.poller.eventLoop() }
+        defer { loop.cancel() }
+        guard await eventually("an event watch, and its monitor asleep", {
+            world.runner.openStreams == [0] && world.clock.pendingSleeps == [300_000]
+        }) else { return }
+        world.model.update { $0.pods.succeed([World.pod("app-1", "app")], at: 0) }
+        world.poller.wakeups.wake(.events)
+        guard await eventually("the 15 s grace", { world.clock.pendingSleeps == [15_000] }) else { return }
+        world.clock.advance(by: .milliseconds(14_999))
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(world.runner.openStreams == [0], "the watch stopped before 15 s of health")
+        world.clock.advance(by: .milliseconds(1))
+        await eventually("the watch stopped") { world.runner.openStreams.isEmpty }
+        #expect(world.runner.streams.count == 1, "another watch took its place")
+    }
+
     /// The event watch's backoff is a plain sleep: a pod change (which wakes `.events`) does not
     /// cut it short.
     @Test func theEventWatchBackoffIsNotCutShortByPodChanges() async {

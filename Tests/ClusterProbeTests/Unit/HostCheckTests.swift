@@ -120,6 +120,25 @@ import Testing
         #expect(HostFacts.freeDisk(at: NSTemporaryDirectory() + "no/such/dir")?.checked.hasPrefix("/") == true)
     }
 
+    /// The VM's memory plus 1 GiB for the host: exactly that much free is enough, a byte less is
+    /// not; the same with only the total known (no /proc/meminfo).
+    @Test func memoryHeadRoomAtItsBoundary() {
+        let gib = 1_073_741_824
+        for vmMB in [3072, 1024] {
+            let need = vmMB * 1_048_576 + gib
+            for (measured, status) in [(need - 1, DoctorFinding.Status.fail), (need, .ok), (need + 1, .ok)] {
+                let free = DoctorChecks.memory(available: measured, total: nil, vmMB: vmMB, vmRunning: false)
+                #expect(free.status == status, "\(measured - need) bytes from \(vmMB) MB + 1 GiB free")
+                let total = DoctorChecks.memory(available: nil, total: measured, vmMB: vmMB, vmRunning: false)
+                #expect(total.status == status, "\(measured - need) bytes from \(vmMB) MB + 1 GiB in all")
+            }
+        }
+        // The VM's memory alone, without the head-room, is not enough.
+        #expect(DoctorChecks.memory(available: 3072 * 1_048_576, total: nil, vmMB: 3072, vmRunning: false).status == .fail)
+        let short = DoctorChecks.memory(available: 4 * gib - 1, total: nil, vmMB: 3072, vmRunning: false)
+        #expect(short.summary == "memory: 4.0 GiB free, the VM needs 3.0 GiB + 1 GiB for the host")
+    }
+
     @Test func vmStateAndProvider() {
         let libvirt = VMStatus(state: "not_created", stateHuman: "not created", provider: "libvirt", machine: "devenv")
         let picked = DoctorChecks.vm(.success(libvirt), machine: "devenv")

@@ -11,12 +11,12 @@ import Testing
         batcher.add(["first"])
         batcher.add(["second"])
         batcher.add(["third"])
-        #expect(delivered.withLock { $0 } == [["first"]])
-        let deadline = Clock.monotonicMs() + 2000
-        while delivered.withLock({ $0.count }) < 2, Clock.monotonicMs() < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(delivered.withLock { $0 } == [["first"], ["second", "third"]])
+        #expect(delivered.withLock { $0.first } == ["first"])
+        // On the real clock how the rest is batched depends on the machine's speed (the manual
+        // clock's test below pins it): what counts is that all of it arrives, in order, with no
+        // other add.
+        await eventually("the held-back lines") { delivered.withLock { $0.joined().count } == 3 }
+        #expect(Array(delivered.withLock { $0.joined() }) == ["first", "second", "third"])
     }
 
     @Test func aFloodGoesOutInChunksAndNothingIsLost() async throws {

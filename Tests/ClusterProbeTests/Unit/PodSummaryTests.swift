@@ -42,10 +42,13 @@ import Testing
         #expect(old.status == "Terminating" && old.health == .terminating)
     }
 
+    /// RESTARTS is the sum over the containers, as kubectl's: mysql restarted once and metrics
+    /// twice make 3 (the larger alone would say 2).
     @Test func multiContainerCountsReadyAndRestartsAcrossContainers() throws {
         let pod = try Fixtures.pods("multi-container")[0]
         #expect(pod.ready == "1/2")
-        #expect(pod.restarts == 2)
+        #expect(pod.restarts == 3)
+        #expect(pod.terminations.map(\.container) == ["mysql", "metrics"])  // the one with a finish time first
         #expect(pod.containers == ["mysql", "metrics"])
         #expect(pod.health == .progressing)
         #expect(pod.detail == "not ready, last exit: OOMKilled exit 137")

@@ -3,54 +3,70 @@ import Synchronization
 import Testing
 @testable import ClusterProbe
 
+/// The real clock: a sleep of an hour that ends at all was ended by its wake (or its cancel);
+/// nothing here measures how fast.
 @Suite struct WakeupsTests {
+    static let hour = Duration.seconds(3600)
+
+    /// A task sleeping an hour on `source`, and whether that sleep has returned.
+    final class Sleeper: Sendable {
+        let task: Task<Void, Never>
+        private let flag: Locked<Bool>
+        init(_ wakeups: Wakeups, _ source: Wakeups.Source) {
+            let flag = Locked(false)
+            self.flag = flag
+            task = Task { await wakeups.sleep(WakeupsTests.hour, or: source); flag.with { $0 = true } }
+        }
+        var ended: Bool { flag.with { $0 } }
+    }
+
+    func sleeping(_ wakeups: Wakeups, _ source: Wakeups.Source) -> Sleeper { Sleeper(wakeups, source) }
+
+    /// Waits for the sleep to end (the limit is a safety net, not a measure). One that did not
+    /// is cancelled and left: a wake that lost its sleeper may never let it return at all.
+    func ends(_ sleeper: Sleeper, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+        if !(await eventually(what, limitMs: 60_000, sourceLocation: sourceLocation) { sleeper.ended }) { sleeper.task.cancel() }
+    }
+
     @Test func wakeCutsASleepShort() async throws {
         let wakeups = Wakeups()
-        let started = Clock.monotonicMs()
-        Task {
-            try await Task.sleep(for: .milliseconds(100))
-            wakeups.wake(.pods)
-        }
-        await wakeups.sleep(.seconds(10), or: .pods)
-        #expect(Clock.monotonicMs() - started < 2000)
+        let sleeper = sleeping(wakeups, .pods)
+        try await Task.sleep(for: .milliseconds(100))  // asleep by now, most likely; a wake before counts too
+        wakeups.wake(.pods)
+        await ends(sleeper, "the hour's sleep ended by the wake")
     }
 
     @Test func aWakeBeforeTheSleepIsNotLost() async {
         let wakeups = Wakeups()
         wakeups.wake(.vm)
-        let started = Clock.monotonicMs()
-        await wakeups.sleep(.seconds(10), or: .vm)
-        #expect(Clock.monotonicMs() - started < 1000)
+        await ends(sleeping(wakeups, .vm), "the hour's sleep ended by the earlier wake")
     }
 
-    @Test func otherSourcesAndCancellation() async {
+    @Test func otherSourcesAndCancellation() async throws {
         let wakeups = Wakeups()
-        let started = Clock.monotonicMs()
-        let task = Task { await wakeups.sleep(.seconds(10), or: .app) }
+        let sleeper = sleeping(wakeups, .app)
         wakeups.wake(.vm)  // not ours
-        try? await Task.sleep(for: .milliseconds(100))
-        task.cancel()
-        await task.value
-        #expect(Clock.monotonicMs() - started < 2000)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sleeper.ended == false, "waking .vm ended the .app sleep")
+        sleeper.task.cancel()
+        await ends(sleeper, "the cancelled sleep over")
     }
 
     /// A wake names one source: a sleeper on another source sleeps on until its own wake, and the
     /// wake is kept for the next sleep on the named source.
     @Test func aWakeEndsOnlyTheNamedSourcesSleep() async throws {
         let wakeups = Wakeups()
-        let ended = Mutex(false)
-        let app = Task { await wakeups.sleep(.seconds(5), or: .app); ended.withLock { $0 = true } }
-        try await Task.sleep(for: .milliseconds(200))  // the .app sleeper is waiting now
+        let app = sleeping(wakeups, .app)
+        try await Task.sleep(for: .milliseconds(200))  // the .app sleeper is waiting now, most likely
         wakeups.wake(.vm)
         wakeups.wake(.pods)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(ended.withLock { $0 } == false, "waking .vm or .pods ended the .app sleep")
-        let started = Clock.monotonicMs()
-        await wakeups.sleep(.seconds(5), or: .vm)  // the earlier wake of .vm was kept for it
-        #expect(Clock.monotonicMs() - started < 1000)
+        #expect(app.ended == false, "waking .vm or .pods ended the .app sleep")
+        // The earlier wake of .vm was kept for it.
+        await ends(sleeping(wakeups, .vm), "the .vm sleep ended by the kept wake")
+        #expect(app.ended == false, "the .vm sleep's wake ended the .app sleep")
         wakeups.wake(.app)
-        await app.value
-        #expect(ended.withLock { $0 })
+        await ends(app, "the .app sleep ended by its own wake")
     }
 }
 
@@ -67,6 +83,23 @@ import Testing
         #expect(clock.pendingSleeps == [1], "the sleep ended early")
         clock.advance(by: .milliseconds(1))
         await eventually("the sleep over") { ended.withLock { $0 } }
+    }
+
+    /// A task's sleep, surely under way (its timer is pending), ends on its wake with no time
+    /// passing, and its timer goes with it.
+    @Test func aWakeEndsATasksSleepWithNoTimePassing() async {
+        let clock = ManualClock()
+        let wakeups = Wakeups(time: clock)
+        let ended = Mutex(false)
+        let sleeper = Task { await wakeups.sleep(.seconds(3600), or: .pods); ended.withLock { $0 = true } }
+        defer { sleeper.cancel() }
+        guard await eventually("an hour's sleep", { clock.pendingSleeps == [3_600_000] }) else { return }
+        wakeups.wake(.vm)  // not ours
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(ended.withLock { $0 } == false, "another source's wake ended it")
+        wakeups.wake(.pods)
+        guard await eventually("woken with no time passing", { ended.withLock { $0 } }) else { return }
+        await eventually("its timer cancelled") { clock.pendingSleeps == [] }
     }
 
     /// A thread's sleep (the app probe's) blocks on the same clock and the same wakes.

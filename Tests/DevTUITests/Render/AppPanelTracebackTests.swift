@@ -43,4 +43,29 @@ import Testing
         #expect(text.contains("● 500 · ImportError: No module named nope"))
         #expect(text.contains("││ application.py, line 3     "))
     }
+
+    /// In the pod Gunicorn's traceback names the file by its full path (/app/application.py):
+    /// where the panel is too narrow for it, the folder goes and the line number stays.
+    @Test func aFullPathGivesWayToTheLineNumber() {
+        func panel(_ file: String, width: Int) -> String {
+            var snap = TestData.healthy()
+            let body = "Traceback (most recent call last):\n  File \"/app/gunicorn.conf.py\", line 347, in _load_wsgi\n    self.wsgi = self.app.wsgi()\n  File \"\(file)\", line 59, in <module>\n    x + 1\nNameError: name 'x' is not defined\n"
+            snap.app.succeed(AppHealth(url: "http://127.0.0.1:8080/", statusCode: 500, latencyMs: 4, body: Array(body.utf8)), at: TestData.nowMs / 1000)
+            return Renderer.render(TestData.input(snap, width: width, height: 30)).text
+        }
+        let pod = panel("/app/application.py", width: 100)
+        #expect(pod.contains("││ defined · application.py, line 59    │"), "\(pod)")
+        // Room enough (a wider terminal): the path as the traceback gives it.
+        #expect(panel("/app/application.py", width: 200).contains("NameError: name 'x' is not defined"))
+        #expect(panel("/app/application.py", width: 200).contains("/app/application.py, line 59"))
+        // On a line of its own (a short exception), a deep path gives way too.
+        var snap = TestData.healthy()
+        let body = "Traceback (most recent call last):\n  File \"/app/vendor/some_package/submodule/helpers.py\", line 1234, in f\n    d['x']\nKeyError: 'x'\n"
+        snap.app.succeed(AppHealth(url: "http://127.0.0.1:8080/", statusCode: 500, latencyMs: 4, body: Array(body.utf8)), at: TestData.nowMs / 1000)
+        let deep = Renderer.render(TestData.input(snap, width: 100, height: 30)).text
+        #expect(deep.contains("││ ● 500 · KeyError: 'x' "), "\(deep)")
+        #expect(deep.contains("││ helpers.py, line 1234 "), "\(deep)")
+        #expect(AppView.shortPlace("application.py, line 3") == "application.py, line 3")
+        #expect(AppView.shortPlace("/app/x.py") == "x.py")
+    }
 }

@@ -90,6 +90,25 @@ import Testing
         #expect(KeyHandler.handle(.char("u"), &clean, context) == [.provision])
     }
 
+    /// u asks first exactly when memory is short of the VM plus 1 GiB (a byte short), and not at
+    /// the boundary or above it; the question names the memory finding.
+    @Test func uAsksAboutMemoryOnlyBelowTheHeadRoom() {
+        let context = KeyHandler.Context(snapshot: Self.notCreated(), logCount: 0, pageSize: 10, nowMs: 5000)
+        let need = 3072 * 1_048_576 + DoctorChecks.hostReserve
+        for (available, asks) in [(need - 1, true), (need, false), (need + 1, false)] {
+            var ui = UIState()
+            ui.doctor = DoctorReport(findings: [DoctorFinding("arch", .ok, "host x86_64: the box geerlingguy/ubuntu1604 is amd64"),
+                                                DoctorChecks.memory(available: available, total: nil, vmMB: 3072, vmRunning: false)])
+            let effects = KeyHandler.handle(.char("u"), &ui, context)
+            #expect(effects == (asks ? [] : [.provision]), "\(available - need) bytes from the need")
+            #expect((ui.overlay == .confirmProvision) == asks)
+            if asks {
+                let screen = Renderer.render(TestData.input(Self.notCreated(), ui: ui, logs: LogBuffer(), width: 100, height: 30)).text
+                #expect(screen.contains("doctor: memory: 4.0 GiB free, the VM needs 3.0 GiB + 1 GiB for the host."))
+            }
+        }
+    }
+
     @Test func provisioningShowsTheStep() throws {
         var progress = UpProgress(provisioners: ["docker", "k3s", "app", "on-boot"])
         for line in Self.transcript("first-up.txt").prefix(12) { progress.feed(line, nowMs: 0) }

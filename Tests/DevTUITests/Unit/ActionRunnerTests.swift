@@ -32,7 +32,7 @@ struct TranscriptRunner: CommandRunning {
         let actions = ActionRunner(probes: Probes(config: config, runner: runner), model: model, poller: nil)
         actions.start(.provision)
         var events: [ActionRunner.Event] = []
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)  // a safety net, not a measure
         while ContinuousClock.now < deadline {
             events += actions.drain()
             if events.contains(where: { if case .finished = $0 { return true }; return false }) { break }

@@ -51,6 +51,25 @@ import Testing
         snap.pods.value = []
         #expect(KeyHandler.handle(.char("s"), &none, context(snap)).isEmpty)
         #expect(none.status?.text == "no running app pod to open a shell in")
+        // An app pod that is there but not Running (its container not started): kubectl exec
+        // would only fail, so the same sentence instead.
+        for phase in ["Pending", "Failed"] {
+            var pending = UIState()
+            var notRunning = TestData.healthy()
+            notRunning.pods.value = notRunning.pods.value?.map { pod in
+                guard pod.component == "app" else { return pod }
+                var p = pod
+                p.phase = phase
+                p.status = phase == "Pending" ? "ContainerCreating" : "Error"
+                p.readyContainers = 0
+                p.health = phase == "Pending" ? .progressing : .failing
+                return p
+            }
+            #expect(notRunning.appPod?.phase == phase)
+            #expect(KeyHandler.handle(.char("s"), &pending, context(notRunning)).isEmpty, "\(phase)")
+            #expect(pending.status?.text == "no running app pod to open a shell in")
+            #expect(pending.action == nil)
+        }
     }
 
     @Test func withoutAVagrantfileThereIsNothingToProvisionOrDestroy() {
