@@ -286,10 +286,15 @@ def site_copies(all_stages):
 
 
 def _ignore_regex(pattern):
-    """A .dockerignore pattern as a regex: Go's filepath.Match (`*` and `?` stop at /) plus `**`."""
+    """A .dockerignore pattern as a regex: Go's filepath.Match (`*` and `?` stop at /) plus `**`, which
+    moby's patternmatcher reads as any number of folders, none included: `**/` is `(.*/)?`, so
+    `**/*.pyc` also matches `x.pyc` at the top."""
     out, i = '', 0
     while i < len(pattern):
-        if pattern.startswith('**', i):
+        if pattern.startswith('**/', i):
+            out += '(.*/)?'
+            i += 3
+        elif pattern.startswith('**', i):
             out += '.*'
             i += 2
         elif pattern[i] == '*':
