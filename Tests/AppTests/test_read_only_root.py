@@ -58,10 +58,26 @@ def read_only_gunicorn(scratch, env, read_only, writable):
     saved = tempfile.tempdir
     tempfile.tempdir = scratch  # Gunicorn() makes its app copy, the working directory, here
     try:
-        return Gunicorn(dict(env, DEVENV_READ_ONLY=' '.join(read_only), DEVENV_WRITABLE=' '.join(writable)),
-                        python=wrapper, workers=1)
+        server = Gunicorn(dict(env, DEVENV_READ_ONLY=' '.join(read_only), DEVENV_WRITABLE=' '.join(writable)),
+                          python=wrapper, workers=1)
     finally:
         tempfile.tempdir = saved
+    server.env['PYTHONPATH'] = visible_path(server.env['PYTHONPATH'], read_only + writable, scratch)
+    return server
+
+
+def visible_path(pythonpath, covered, scratch):
+    """PYTHONPATH with each entry that a covering tmpfs would hide (a checkout or its .tools under
+    /tmp, as in a fresh clone there) replaced by a copy in the scratch folder, which stays visible."""
+    entries = []
+    for index, entry in enumerate(pythonpath.split(os.pathsep)):
+        full = os.path.abspath(entry) if entry else entry
+        if full and any(full == d or full.startswith(d.rstrip('/') + '/') for d in covered):
+            copy = os.path.join(scratch, 'path%d' % index)
+            shutil.copytree(full, copy, symlinks=True)
+            full = copy
+        entries.append(full)
+    return os.pathsep.join(entries)
 
 
 def test_no_writable_temp_dir_means_no_worker_ever_boots(scratch):
