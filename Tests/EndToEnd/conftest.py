@@ -164,23 +164,25 @@ class Tmux:
     def resize(self, width, height):
         self.tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
-    def wait_for(self, *texts, timeout=20):
-        """The screen once it shows every one of `texts` and has settled: two captures in a row
-        are the same, so a repaint that tmux has only half received is never read. The timeout is
-        a safety net for a loaded machine, not a measure."""
+    def wait_for(self, *texts, timeout=20, settle=False):
+        """The screen once it shows every one of `texts`: wait for all a test then asserts, never
+        read one part and assume the rest is drawn. With `settle`, also until two captures in a
+        row are the same, for a test that looks at more than it waited for (what is absent, a
+        whole row); not for a passing state (a step of a running action), which may never hold
+        still. The timeout is a safety net for a loaded machine, not a measure."""
         deadline = time.time() + timeout
         previous = None
         while time.time() < deadline:
             screen = self.screen()
             if all(t in screen for t in texts):
-                if screen == previous:
+                if not settle or screen == previous:
                     return screen
                 previous = screen
             else:
                 previous = None
             time.sleep(0.05)
-        raise AssertionError("%s not on a settled screen after %.0f s:\n%s" % (
-            " and ".join(repr(t) for t in texts), timeout, self.screen()))
+        raise AssertionError("%s not on a%s screen after %.0f s:\n%s" % (
+            " and ".join(repr(t) for t in texts), " settled" if settle else "", timeout, self.screen()))
 
     def wait_until(self, predicate, timeout=20, what="condition"):
         deadline = time.time() + timeout

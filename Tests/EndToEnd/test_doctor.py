@@ -220,7 +220,7 @@ def dashboard(run_devtui, transcript=None, exit_code=0, delay="0.05"):
 def test_dashboard_shows_findings_and_u_asks_first(run_devtui):
     world, tui = dashboard(run_devtui)
     screen = tui.wait_for("✗ VirtualBox: VBoxManage not found on PATH", "found by devtui doctor", "fix: install VirtualBox",
-                          "press u to provision (first run 10-30 min)")
+                          "press u to provision (first run 10-30 min)", settle=True)
     rows = screen.splitlines()
     finding = next(i for i, r in enumerate(rows) if "✗ VirtualBox: VBoxManage not found" in r)
     last = next(i for i, r in enumerate(rows) if "press u to provision (first run 10-30 min)" in r)
